@@ -1,0 +1,23 @@
+namespace GenRnn;
+
+/// <summary>The recurrent cells GenRnn generates code for. Exact equations: docs/api.md.</summary>
+public enum CellKind
+{
+    /// <summary>Vanilla tanh RNN (one gate block).</summary>
+    Rnn = 0,
+
+    /// <summary>LSTM with a forget gate (gates i,f,g,o), as PyTorch's nn.LSTM.</summary>
+    Lstm = 1,
+
+    /// <summary>The 1997 LSTM without a forget gate (gates i,g,o): c' = c + i*g.</summary>
+    LstmNoForgetGate = 2,
+
+    /// <summary>LSTM with forget gate and diagonal peepholes (Gers and Schmidhuber 2000).</summary>
+    PeepholeLstm = 3,
+
+    /// <summary>GRU with the reset gate applied after the recurrent product (PyTorch, cuDNN, ONNX linear_before_reset=1).</summary>
+    Gru = 4,
+
+    /// <summary>GRU with the reset gate applied before the recurrent product (Cho et al. 2014).</summary>
+    GruResetBefore = 5,
+}

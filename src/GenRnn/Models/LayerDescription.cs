@@ -1,0 +1,20 @@
+namespace GenRnn;
+
+/// <summary>One recurrent layer of a generated model.</summary>
+/// <param name="Cell">The cell's kind.</param>
+/// <param name="InputSize">Floats per step entering the layer.</param>
+/// <param name="HiddenSize">Size of the hidden state (and of the cell state for LSTMs).</param>
+/// <param name="StateOffset">Where the layer's h starts in the flat state; c (LSTMs) follows h.</param>
+public sealed record LayerDescription(CellKind Cell, int InputSize, int HiddenSize, int StateOffset)
+{
+    /// <summary>Number of gate blocks stacked in the layer's weights (1 RNN, 3 GRU and 1997 LSTM, 4 LSTM).</summary>
+    public int GateCount => Cell switch
+    {
+        CellKind.Rnn => 1,
+        CellKind.Lstm or CellKind.PeepholeLstm => 4,
+        _ => 3,
+    };
+
+    /// <summary>Whether the layer carries a cell state c besides h.</summary>
+    public bool HasCellState => Cell is CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm;
+}

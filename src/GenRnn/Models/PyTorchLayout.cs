@@ -1,0 +1,99 @@
+namespace GenRnn;
+
+/// <summary>
+/// Moves parameters between a generated model's flat buffer and named tensors in PyTorch's layout, strictly:
+/// every tensor of the model must be given once with its exact shape, and nothing else may be given.
+/// </summary>
+public static class PyTorchLayout
+{
+    /// <summary>Writes <paramref name="tensors"/> into <paramref name="destination"/>; validates everything before writing anything.</summary>
+    /// <param name="description">The model's description.</param>
+    /// <param name="tensors">The tensors to load.</param>
+    /// <param name="destination">The model's parameter buffer.</param>
+    /// <param name="prefix">A module prefix the names carry (e.g. <c>lstm.</c>), or empty.</param>
+    /// <exception cref="ArgumentException">A tensor is missing, unused, repeated or mis-shaped.</exception>
+    public static void Import(ModelDescription description, IEnumerable<NamedTensor> tensors, Span<float> destination, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (destination.Length != description.ParameterCount)
+        {
+            throw new ArgumentException($"Expected a buffer of {description.ParameterCount} floats, got {destination.Length}.", nameof(destination));
+        }
+
+        var byName = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (NamedTensor t in tensors)
+        {
+            ArgumentNullException.ThrowIfNull(t, nameof(tensors));
+            string name = t.Name.StartsWith(prefix, StringComparison.Ordinal) ? t.Name[prefix.Length..] : t.Name;
+            if (description.Find(name) is null)
+            {
+                errors.Add($"unused tensor '{t.Name}' {t.ShapeText}: {description.Name} has no parameter of that name");
+            }
+            else if (!byName.TryAdd(name, t))
+            {
+                errors.Add($"tensor '{t.Name}' is given twice");
+            }
+        }
+
+        foreach (ParameterTensor p in description.Tensors)
+        {
+            if (!byName.TryGetValue(p.Name, out NamedTensor? t))
+            {
+                errors.Add($"missing tensor '{prefix}{p.Name}' {p.ShapeText}");
+            }
+            else if (!t.Shape.AsSpan().SequenceEqual(p.Shape))
+            {
+                errors.Add($"tensor '{t.Name}' has shape {t.ShapeText}, expected {p.ShapeText}");
+            }
+            else if (t.Data.Length != p.Length)
+            {
+                errors.Add($"tensor '{t.Name}' holds {t.Data.Length} values, its shape {t.ShapeText} needs {p.Length}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Cannot load parameters into {description.Name}: " + string.Join("; ", errors) + ".", nameof(tensors));
+        }
+
+        foreach (ParameterTensor p in description.Tensors)
+        {
+            float[] data = byName[p.Name].Data;
+            for (int i = 0; i < data.Length; i++)
+            {
+                destination[p.FlatIndex(i)] = data[i];
+            }
+        }
+    }
+
+    /// <summary>Reads every tensor of the model out of <paramref name="source"/> in PyTorch's layout.</summary>
+    /// <param name="description">The model's description.</param>
+    /// <param name="source">The model's parameter (or gradient) buffer.</param>
+    /// <param name="prefix">A module prefix to put before every name, or empty.</param>
+    public static List<NamedTensor> Export(ModelDescription description, ReadOnlySpan<float> source, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (source.Length != description.ParameterCount)
+        {
+            throw new ArgumentException($"Expected a buffer of {description.ParameterCount} floats, got {source.Length}.", nameof(source));
+        }
+
+        var result = new List<NamedTensor>(description.Tensors.Count);
+        foreach (ParameterTensor p in description.Tensors)
+        {
+            var data = new float[p.Length];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = source[p.FlatIndex(i)];
+            }
+
+            result.Add(new NamedTensor(prefix + p.Name, (int[])p.Shape.Clone(), data));
+        }
+
+        return result;
+    }
+}
