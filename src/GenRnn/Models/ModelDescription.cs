@@ -33,4 +33,72 @@ public sealed record ModelDescription(
 
         return null;
     }
+
+    /// <summary>
+    /// Describes a model and lays out its parameters as generated code does: the embedding (row-major [V][E]), then
+    /// per layer weight_ih and weight_hh stored transposed (for each input, a contiguous column of gate
+    /// pre-activations), bias_ih, bias_hh and the peepholes, then the head's weight (transposed) and bias.
+    /// </summary>
+    public static ModelDescription Create(string name, int vocabulary, int embeddingDimensions, IReadOnlyList<LayerSpec> layers, int headOutputs, Activation headActivation)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(layers);
+        var tensors = new List<ParameterTensor>();
+        int offset = 0;
+        void Add(string tensorName, bool transposed, params int[] shape)
+        {
+            var t = new ParameterTensor(tensorName, shape, offset, transposed);
+            tensors.Add(t);
+            offset += t.Length;
+        }
+
+        if (vocabulary > 0)
+        {
+            Add("embedding.weight", false, vocabulary, embeddingDimensions);
+        }
+
+        var described = new List<LayerDescription>(layers.Count);
+        int stateOffset = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = new LayerDescription(layers[l].Cell, layers[l].InputSize, layers[l].HiddenSize, stateOffset);
+            described.Add(layer);
+            int h = layer.HiddenSize, gh = layer.GateCount * h;
+            Add($"weight_ih_l{l}", true, gh, layer.InputSize);
+            Add($"weight_hh_l{l}", true, gh, h);
+            Add($"bias_ih_l{l}", false, gh);
+            Add($"bias_hh_l{l}", false, gh);
+            if (layer.Cell == CellKind.PeepholeLstm)
+            {
+                Add($"peephole_i_l{l}", false, h);
+                Add($"peephole_f_l{l}", false, h);
+                Add($"peephole_o_l{l}", false, h);
+            }
+
+            stateOffset += layer.HasCellState ? 2 * h : h;
+        }
+
+        if (headOutputs > 0)
+        {
+            Add("head.weight", true, headOutputs, layers[^1].HiddenSize);
+            Add("head.bias", false, headOutputs);
+        }
+
+        return new ModelDescription(name, vocabulary, embeddingDimensions, described, headOutputs, headActivation, tensors);
+    }
+
+    /// <summary>Floats in a state: h, and c for LSTMs, of every layer.</summary>
+    public int StateSize
+    {
+        get
+        {
+            int n = 0;
+            foreach (LayerDescription l in Layers)
+            {
+                n += l.HasCellState ? 2 * l.HiddenSize : l.HiddenSize;
+            }
+
+            return n;
+        }
+    }
 }
