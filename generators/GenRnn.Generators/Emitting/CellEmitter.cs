@@ -1,0 +1,356 @@
+using GenRnn.Generators.Model;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// Writes one recurrent layer's forward step and its backward step side by side. Forward records the activated gates
+/// (and c, h, and for the PyTorch GRU the recurrent n-term) in the step record; backward reads them, turns dh (and dc)
+/// into gate pre-activation gradients, accumulates weight gradients and sends gradients to the input and the previous state.
+/// </summary>
+internal static class CellEmitter
+{
+    public static void WriteForward(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
+        w.Line($"// Layer {l}: {m.Cell}({i} -> {h}); gates [{gh}] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec)");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        w.Line($"ref float h = ref {At("state", layer.StateH)};");
+        switch (m.Cell)
+        {
+            case CellKind.Gru:
+                w.Line($"global::System.Span<float> hidden = stackalloc float[{gh}];");
+                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
+                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
+                w.Line($"{k.Gemv(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gh);");
+                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordHn)});");
+                break;
+            case CellKind.GruResetBefore:
+                w.Line($"global::System.Span<float> scratch = stackalloc float[{gh + h}];");
+                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(scratch);");
+                w.Line($"ref float rh = ref {At("gh", gh)};");
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
+                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
+                w.Line($"{k.Gemv(h, 2 * h, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gh);");
+                w.Line($"Layer{l}Reset(ref gates, ref gh, ref h, ref rh);");
+                w.Line($"{k.Gemv(h, h, gh)}(ref {At("p", layer.WeightHh + 2 * h)}, ref rh, ref {At("gh", 2 * h)});");
+                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
+                break;
+            default:
+                w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref gates);");
+                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
+                w.Line($"{k.Gemv(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gates);");
+                if (m.IsLstm)
+                {
+                    string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";
+                    w.Line($"Layer{l}Update(ref gates, ref h, ref {At("state", layer.StateC)}, ref {At("rec", layer.RecordC)}, ref {At("rec", layer.RecordH)}{peep});");
+                }
+                else
+                {
+                    w.Line($"Layer{l}Update(ref gates, ref h, ref {At("rec", layer.RecordH)});");
+                }
+
+                break;
+        }
+
+        w.Close();
+        w.Line();
+        WriteForwardUpdate(w, layer);
+    }
+
+    public static void WriteBackward(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
+        w.Line($"// Layer {l} backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        w.Line($"ref float dh = ref {At("carry", layer.StateH)};");
+        w.Line("ref float da = ref scratch;");
+        string daH = "da";
+        switch (m.Cell)
+        {
+            case CellKind.Gru:
+                daH = "daH";
+                w.Line($"ref float daH = ref {At("scratch", gh)};");
+                w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordHn)}, ref hPrev, ref dh, ref da, ref daH);");
+                break;
+            case CellKind.GruResetBefore:
+                w.Line($"ref float rh = ref {At("scratch", gh)};");
+                w.Line($"ref float drh = ref {At("scratch", gh + h)};");
+                w.Line($"Layer{l}Gradient(ref gates, ref hPrev, ref dh, ref da, ref rh, ref drh);");
+                w.Line($"{k.GemvTransposed(h, h, gh)}(ref {At("p", layer.WeightHh + 2 * h)}, ref {At("da", 2 * h)}, ref drh);");
+                w.Line($"Layer{l}ResetGradient(ref gates, ref hPrev, ref drh, ref da, ref dh);");
+                break;
+            case CellKind.Rnn:
+                w.Line($"Layer{l}Gradient(ref {At("rec", layer.RecordH)}, ref dh, ref da);");
+                break;
+            default:
+                string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}, ref {At("g", layer.Peepholes)}" : "";
+                w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordC)}, ref cPrev, ref dh, ref {At("carry", layer.StateC)}, ref da{peep});");
+                break;
+        }
+
+        w.Line($"{k.Accumulate(gh)}(ref da, ref {At("g", layer.BiasIh)});");
+        w.Line($"{k.Accumulate(gh)}(ref {daH}, ref {At("g", layer.BiasHh)});");
+        w.Line($"{k.Ger(i, gh, gh)}(ref {At("g", layer.WeightIh)}, ref x, ref da);");
+        if (m.Cell == CellKind.GruResetBefore)
+        {
+            // The n block of W_hh multiplies r*h, the r and z blocks multiply h.
+            w.Line($"{k.Ger(h, 2 * h, gh)}(ref {At("g", layer.WeightHh)}, ref hPrev, ref da);");
+            w.Line($"{k.Ger(h, h, gh)}(ref {At("g", layer.WeightHh + 2 * h)}, ref rh, ref {At("da", 2 * h)});");
+            w.Line($"{k.GemvTransposed(h, 2 * h, gh)}(ref {At("p", layer.WeightHh)}, ref da, ref dh);");
+        }
+        else
+        {
+            w.Line($"{k.Ger(h, gh, gh)}(ref {At("g", layer.WeightHh)}, ref hPrev, ref {daH});");
+            w.Line($"{k.GemvTransposed(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref {daH}, ref dh);");
+        }
+
+        w.Line($"if (wantDx) {k.GemvTransposed(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref da, ref dx);");
+        w.Close();
+        w.Line();
+        WriteGradient(w, layer);
+    }
+
+    /// <summary>Floats of per-step scratch the layer's backward needs.</summary>
+    public static int BackwardScratch(LayerModel m) => m.Cell switch
+    {
+        CellKind.Gru => 2 * m.GateSize,
+        CellKind.GruResetBefore => m.GateSize + 2 * m.HiddenSize,
+        _ => m.GateSize,
+    };
+
+    private static void WriteForwardUpdate(SourceWriter w, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, l = layer.Index;
+        switch (m.Cell)
+        {
+            case CellKind.Rnn:
+                w.Line("// h' = tanh(a)");
+                w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float recH)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var a = {v.Tanh(v.Load("gates", "n"))};");
+                    w.Line(v.Store("gates", "n", "a"));
+                    w.Line(v.Store("h", "n", "a"));
+                    w.Line(v.Store("recH", "n", "a"));
+                });
+                break;
+            case CellKind.Lstm:
+            case CellKind.LstmNoForgetGate:
+            case CellKind.PeepholeLstm:
+                bool forget = m.Cell != CellKind.LstmNoForgetGate, peephole = m.Cell == CellKind.PeepholeLstm;
+                int gi = 0, gf = h, gg = forget ? 2 * h : h, go = forget ? 3 * h : 2 * h;
+                w.Line(peephole
+                    ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
+                    : forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')" : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')");
+                w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH{(peephole ? ", ref float peep" : "")})");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var cp = {v.Load("c", "n")};");
+                    w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gi}") + (peephole ? $" + {v.Load("peep", "n")} * cp" : ""))};");
+                    if (forget)
+                    {
+                        w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gf}") + (peephole ? $" + {v.Load("peep", $"n + {h}")} * cp" : ""))};");
+                    }
+
+                    w.Line($"var gg = {v.Tanh(v.Load("gates", $"n + {gg}"))};");
+                    w.Line($"var cn = {(forget ? "f * cp" : "cp")} + i * gg;");
+                    w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {go}") + (peephole ? $" + {v.Load("peep", $"n + {2 * h}")} * cn" : ""))};");
+                    w.Line($"var hn = o * {v.Tanh("cn")};");
+                    w.Line(v.Store("gates", $"n + {gi}", "i"));
+                    if (forget)
+                    {
+                        w.Line(v.Store("gates", $"n + {gf}", "f"));
+                    }
+
+                    w.Line(v.Store("gates", $"n + {gg}", "gg"));
+                    w.Line(v.Store("gates", $"n + {go}", "o"));
+                    w.Line(v.Store("c", "n", "cn"));
+                    w.Line(v.Store("recC", "n", "cn"));
+                    w.Line(v.Store("h", "n", "hn"));
+                    w.Line(v.Store("recH", "n", "hn"));
+                });
+                break;
+            case CellKind.Gru:
+                w.Line("// r = s(x_r + h_r), z = s(x_z + h_z), n = tanh(x_n + r (W_hn h + b_hn)), h' = (1 - z) n + z h");
+                w.Open($"private static void Layer{l}Update(ref float gates, ref float gh, ref float h, ref float recH, ref float recHn)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var r = {v.Sigmoid($"{v.Load("gates", "n")} + {v.Load("gh", "n")}")};");
+                    w.Line($"var z = {v.Sigmoid($"{v.Load("gates", $"n + {h}")} + {v.Load("gh", $"n + {h}")}")};");
+                    w.Line($"var hn = {v.Load("gh", $"n + {2 * h}")};");
+                    w.Line($"var nn = {v.Tanh($"{v.Load("gates", $"n + {2 * h}")} + r * hn")};");
+                    w.Line($"var ht = ({v.One} - z) * nn + z * {v.Load("h", "n")};");
+                    w.Line(v.Store("gates", "n", "r"));
+                    w.Line(v.Store("gates", $"n + {h}", "z"));
+                    w.Line(v.Store("gates", $"n + {2 * h}", "nn"));
+                    w.Line(v.Store("recHn", "n", "hn"));
+                    w.Line(v.Store("h", "n", "ht"));
+                    w.Line(v.Store("recH", "n", "ht"));
+                });
+                break;
+            case CellKind.GruResetBefore:
+                w.Line("// r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh");
+                w.Open($"private static void Layer{l}Reset(ref float gates, ref float gh, ref float h, ref float rh)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var r = {v.Sigmoid($"{v.Load("gates", "n")} + {v.Load("gh", "n")}")};");
+                    w.Line($"var z = {v.Sigmoid($"{v.Load("gates", $"n + {h}")} + {v.Load("gh", $"n + {h}")}")};");
+                    w.Line(v.Store("gates", "n", "r"));
+                    w.Line(v.Store("gates", $"n + {h}", "z"));
+                    w.Line(v.Store("rh", "n", $"r * {v.Load("h", "n")}"));
+                });
+                w.Close();
+                w.Line();
+                w.Line("// n = tanh(x_n + W_hn (r h) + b_hn), h' = (1 - z) n + z h");
+                w.Open($"private static void Layer{l}Update(ref float gates, ref float gh, ref float h, ref float recH)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var z = {v.Load("gates", $"n + {h}")};");
+                    w.Line($"var nn = {v.Tanh($"{v.Load("gates", $"n + {2 * h}")} + {v.Load("gh", $"n + {2 * h}")}")};");
+                    w.Line($"var ht = ({v.One} - z) * nn + z * {v.Load("h", "n")};");
+                    w.Line(v.Store("gates", $"n + {2 * h}", "nn"));
+                    w.Line(v.Store("h", "n", "ht"));
+                    w.Line(v.Store("recH", "n", "ht"));
+                });
+                break;
+        }
+
+        w.Close();
+    }
+
+    private static void WriteGradient(SourceWriter w, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, l = layer.Index;
+        switch (m.Cell)
+        {
+            case CellKind.Rnn:
+                w.Line("// da = dh (1 - h^2); the recurrent product refills dh");
+                w.Open($"private static void Layer{l}Gradient(ref float recH, ref float dh, ref float da)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var y = {v.Load("recH", "n")};");
+                    w.Line(v.Store("da", "n", $"{v.Load("dh", "n")} * ({v.One} - y * y)"));
+                    w.Line(v.Store("dh", "n", v.Zero));
+                });
+                break;
+            case CellKind.Lstm:
+            case CellKind.LstmNoForgetGate:
+            case CellKind.PeepholeLstm:
+                bool forget = m.Cell != CellKind.LstmNoForgetGate, peephole = m.Cell == CellKind.PeepholeLstm;
+                int gi = 0, gf = h, gg = forget ? 2 * h : h, go = forget ? 3 * h : 2 * h;
+                w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
+                w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da{(peephole ? ", ref float peep, ref float dpeep" : "")})");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var i = {v.Load("gates", $"n + {gi}")};");
+                    if (forget)
+                    {
+                        w.Line($"var f = {v.Load("gates", $"n + {gf}")};");
+                    }
+
+                    w.Line($"var gg = {v.Load("gates", $"n + {gg}")};");
+                    w.Line($"var o = {v.Load("gates", $"n + {go}")};");
+                    w.Line($"var ct = {v.Load("recC", "n")};");
+                    w.Line($"var cp = {v.Load("cPrev", "n")};");
+                    w.Line($"var tc = {v.Tanh("ct")};");
+                    w.Line($"var dhv = {v.Load("dh", "n")};");
+                    w.Line($"var dao = dhv * tc * o * ({v.One} - o);");
+                    w.Line($"var dct = {v.Load("dc", "n")} + dhv * o * ({v.One} - tc * tc){(peephole ? $" + dao * {v.Load("peep", $"n + {2 * h}")}" : "")};");
+                    w.Line($"var dai = dct * gg * i * ({v.One} - i);");
+                    if (forget)
+                    {
+                        w.Line($"var daf = dct * cp * f * ({v.One} - f);");
+                    }
+
+                    w.Line($"var dag = dct * i * ({v.One} - gg * gg);");
+                    w.Line(v.Store("da", $"n + {gi}", "dai"));
+                    if (forget)
+                    {
+                        w.Line(v.Store("da", $"n + {gf}", "daf"));
+                    }
+
+                    w.Line(v.Store("da", $"n + {gg}", "dag"));
+                    w.Line(v.Store("da", $"n + {go}", "dao"));
+                    string dcPrev = !forget ? "dct" : peephole
+                        ? $"dct * f + dai * {v.Load("peep", "n")} + daf * {v.Load("peep", $"n + {h}")}"
+                        : "dct * f";
+                    w.Line(v.Store("dc", "n", dcPrev));
+                    w.Line(v.Store("dh", "n", v.Zero));
+                    if (peephole)
+                    {
+                        w.Line(v.Store("dpeep", "n", $"{v.Load("dpeep", "n")} + dai * cp"));
+                        w.Line(v.Store("dpeep", $"n + {h}", $"{v.Load("dpeep", $"n + {h}")} + daf * cp"));
+                        w.Line(v.Store("dpeep", $"n + {2 * h}", $"{v.Load("dpeep", $"n + {2 * h}")} + dao * ct"));
+                    }
+                });
+                break;
+            case CellKind.Gru:
+                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); da_r = da_n hn r (1 - r);");
+                w.Line("// the W_hh n block sees da_n r; dh_prev = dh z + W_hh daH");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recHn, ref float hPrev, ref float dh, ref float da, ref float daH)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var r = {v.Load("gates", "n")};");
+                    w.Line($"var z = {v.Load("gates", $"n + {h}")};");
+                    w.Line($"var nn = {v.Load("gates", $"n + {2 * h}")};");
+                    w.Line($"var dhv = {v.Load("dh", "n")};");
+                    w.Line($"var dan = dhv * ({v.One} - z) * ({v.One} - nn * nn);");
+                    w.Line($"var daz = dhv * ({v.Load("hPrev", "n")} - nn) * z * ({v.One} - z);");
+                    w.Line($"var dar = dan * {v.Load("recHn", "n")} * r * ({v.One} - r);");
+                    w.Line(v.Store("da", "n", "dar"));
+                    w.Line(v.Store("da", $"n + {h}", "daz"));
+                    w.Line(v.Store("da", $"n + {2 * h}", "dan"));
+                    w.Line(v.Store("daH", "n", "dar"));
+                    w.Line(v.Store("daH", $"n + {h}", "daz"));
+                    w.Line(v.Store("daH", $"n + {2 * h}", "dan * r"));
+                    w.Line(v.Store("dh", "n", "dhv * z"));
+                });
+                break;
+            case CellKind.GruResetBefore:
+                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float hPrev, ref float dh, ref float da, ref float rh, ref float drh)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var r = {v.Load("gates", "n")};");
+                    w.Line($"var z = {v.Load("gates", $"n + {h}")};");
+                    w.Line($"var nn = {v.Load("gates", $"n + {2 * h}")};");
+                    w.Line($"var hp = {v.Load("hPrev", "n")};");
+                    w.Line($"var dhv = {v.Load("dh", "n")};");
+                    w.Line(v.Store("da", $"n + {h}", $"dhv * (hp - nn) * z * ({v.One} - z)"));
+                    w.Line(v.Store("da", $"n + {2 * h}", $"dhv * ({v.One} - z) * ({v.One} - nn * nn)"));
+                    w.Line(v.Store("rh", "n", "r * hp"));
+                    w.Line(v.Store("drh", "n", v.Zero));
+                    w.Line(v.Store("dh", "n", "dhv * z"));
+                });
+                w.Close();
+                w.Line();
+                w.Line("// d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) and dh_prev += d(rh) r");
+                w.Open($"private static void Layer{l}ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float da, ref float dh)");
+                Loops.Elementwise(w, h, v =>
+                {
+                    w.Line($"var r = {v.Load("gates", "n")};");
+                    w.Line($"var d = {v.Load("drh", "n")};");
+                    w.Line(v.Store("da", "n", $"d * {v.Load("hPrev", "n")} * r * ({v.One} - r)"));
+                    w.Line(v.Store("dh", "n", $"{v.Load("dh", "n")} + d * r"));
+                });
+                break;
+        }
+
+        w.Close();
+    }
+
+    /// <summary>A reference to the float at a constant offset from <paramref name="reference"/>.</summary>
+    public static string At(string reference, int offset) => offset == 0 ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
+}

@@ -1,0 +1,81 @@
+using GenRnn.Generators.Model;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>Writes the dense head y = F(W h + b) and its backward pass side by side.</summary>
+internal static class HeadEmitter
+{
+    public static void WriteForward(SourceWriter w, KernelEmitter k, ModelLayout layout)
+    {
+        int o = layout.Model.HeadOutputs, h = layout.Top.Model.HiddenSize;
+        w.Line($"// Head: y [{o}] = {layout.Model.HeadActivation}(W h + b), W stored transposed [{h}][{o}]");
+        w.Line(Names.MethodImpl);
+        w.Open("private static void HeadForward(ref float p, ref float h, ref float y)");
+        w.Line($"{k.Copy(o)}(ref {CellEmitter.At("p", layout.HeadBias)}, ref y);");
+        w.Line($"{k.Gemv(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref h, ref y);");
+        switch (layout.Model.HeadActivation)
+        {
+            case HeadActivation.Tanh:
+                w.Open();
+                Loops.Elementwise(w, o, v => w.Line(v.Store("y", "n", v.Tanh(v.Load("y", "n")))));
+                w.Close();
+                break;
+            case HeadActivation.Sigmoid:
+                w.Open();
+                Loops.Elementwise(w, o, v => w.Line(v.Store("y", "n", v.Sigmoid(v.Load("y", "n")))));
+                w.Close();
+                break;
+            case HeadActivation.Softmax:
+                w.Line("// Subtracting the maximum keeps exp from overflowing.");
+                w.Line($"float max = y;");
+                w.Line($"for (int n = 1; n < {o}; n++) max = global::System.MathF.Max(max, {Names.Unsafe}.Add(ref y, n));");
+                w.Line("float sum = 0f;");
+                w.Open($"for (int n = 0; n < {o}; n++)");
+                w.Line($"float e = global::System.MathF.Exp({Names.Unsafe}.Add(ref y, n) - max);");
+                w.Line($"{Names.Unsafe}.Add(ref y, n) = e;");
+                w.Line("sum += e;");
+                w.Close();
+                w.Line("float scale = 1f / sum;");
+                w.Line($"for (int n = 0; n < {o}; n++) {Names.Unsafe}.Add(ref y, n) *= scale;");
+                break;
+        }
+
+        w.Close();
+    }
+
+    public static void WriteBackward(SourceWriter w, KernelEmitter k, ModelLayout layout)
+    {
+        int o = layout.Model.HeadOutputs, h = layout.Top.Model.HiddenSize;
+        w.Line("// Head backward: dz = dy through F (or dz given as logit gradients); dW += h dz^T, db += dz, dh += W dz");
+        w.Line(Names.MethodImpl);
+        w.Open("private static void HeadBackward(ref float p, ref float g, ref float h, ref float y, ref float dy, bool fromLogits, ref float dz, ref float dh)");
+        w.Open("if (fromLogits)");
+        w.Line($"{k.Copy(o)}(ref dy, ref dz);");
+        w.Close();
+        w.Open("else");
+        switch (layout.Model.HeadActivation)
+        {
+            case HeadActivation.Identity:
+                w.Line($"{k.Copy(o)}(ref dy, ref dz);");
+                break;
+            case HeadActivation.Tanh:
+                Loops.Elementwise(w, o, v => w.Line(v.Store("dz", "n", $"{v.Load("dy", "n")} * ({v.One} - {v.Load("y", "n")} * {v.Load("y", "n")})")));
+                break;
+            case HeadActivation.Sigmoid:
+                Loops.Elementwise(w, o, v => w.Line(v.Store("dz", "n", $"{v.Load("dy", "n")} * {v.Load("y", "n")} * ({v.One} - {v.Load("y", "n")})")));
+                break;
+            case HeadActivation.Softmax:
+                w.Line("// dz = y (dy - sum(y dy)): the softmax Jacobian applied to dy");
+                w.Line("float dot = 0f;");
+                w.Line($"for (int n = 0; n < {o}; n++) dot += {Names.Unsafe}.Add(ref y, n) * {Names.Unsafe}.Add(ref dy, n);");
+                w.Line($"for (int n = 0; n < {o}; n++) {Names.Unsafe}.Add(ref dz, n) = {Names.Unsafe}.Add(ref y, n) * ({Names.Unsafe}.Add(ref dy, n) - dot);");
+                break;
+        }
+
+        w.Close();
+        w.Line($"{k.Accumulate(o)}(ref dz, ref {CellEmitter.At("g", layout.HeadBias)});");
+        w.Line($"{k.Ger(h, o, o)}(ref {CellEmitter.At("g", layout.HeadWeight)}, ref h, ref dz);");
+        w.Line($"{k.GemvTransposed(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref dz, ref dh);");
+        w.Close();
+    }
+}

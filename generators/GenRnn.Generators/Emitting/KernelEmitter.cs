@@ -1,0 +1,172 @@
+using System.Collections.Generic;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// The matrix kernels of one model, each written once per distinct shape with every bound a constant.
+/// Weights are stored transposed: row k (stride S) holds the k-th input's contribution to N gate pre-activations,
+/// so forward (broadcast v[k], FMA a row) and backward (dot with a row; add v[k] times a row) read the same rows.
+/// </summary>
+internal sealed class KernelEmitter
+{
+    // Accumulators held in registers per column block of the forward product.
+    private const int RegisterBlock = 4;
+
+    private readonly SortedSet<string> _requested = new(System.StringComparer.Ordinal);
+    private readonly List<System.Action<SourceWriter>> _writers = new();
+
+    /// <summary>acc[0..N) += sum over k &lt; K of v[k] * w[k*S + n].</summary>
+    public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s));
+
+    /// <summary>dst[k] += sum over n &lt; N of w[k*S + n] * d[n], for k &lt; K.</summary>
+    public string GemvTransposed(int k, int n, int s) => Request($"GemvT_{k}x{n}s{s}", w => WriteGemvTransposed(w, $"GemvT_{k}x{n}s{s}", k, n, s));
+
+    /// <summary>g[k*S + n] += v[k] * d[n]: the outer product that accumulates weight gradients.</summary>
+    public string Ger(int k, int n, int s) => Request($"Ger_{k}x{n}s{s}", w => WriteGer(w, $"Ger_{k}x{n}s{s}", k, n, s));
+
+    /// <summary>dst[n] = a[n] + b[n].</summary>
+    public string Add(int n) => Request($"Add_{n}", w => WriteBinary(w, $"Add_{n}", n, "dst[n] = a[n] + b[n]", l => l.Store("dst", "n", $"{l.Load("a", "n")} + {l.Load("b", "n")}")));
+
+    /// <summary>dst[n] = a[n].</summary>
+    public string Copy(int n) => Request($"Copy_{n}", w => WriteCopy(w, $"Copy_{n}", n));
+
+    /// <summary>dst[n] += a[n].</summary>
+    public string Accumulate(int n) => Request($"Acc_{n}", w => WriteUnary(w, $"Acc_{n}", n));
+
+    public void WriteAll(SourceWriter writer)
+    {
+        foreach (System.Action<SourceWriter> write in _writers)
+        {
+            writer.Line();
+            write(writer);
+        }
+    }
+
+    private string Request(string name, System.Action<SourceWriter> write)
+    {
+        if (_requested.Add(name))
+        {
+            _writers.Add(write);
+        }
+
+        return name;
+    }
+
+    private static void WriteGemv(SourceWriter w, string name, int k, int n, int s)
+    {
+        w.Line($"// acc[0..{n}) += sum over k < {k} of v[k] * w[k*{s} + n]");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float w, ref float v, ref float acc)");
+        Loops.Elementwise(
+            w,
+            n,
+            lanes => WriteGemvBlock(w, lanes, 1, k, s),
+            RegisterBlock,
+            (lanes, blocks) => WriteGemvBlock(w, lanes, blocks, k, s));
+        w.Close();
+    }
+
+    private static void WriteGemvBlock(SourceWriter w, Lanes lanes, int blocks, int k, int s)
+    {
+        if (!lanes.IsVector)
+        {
+            w.Line($"float a = {Names.Unsafe}.Add(ref acc, n);");
+            w.Open($"for (int k = 0; k < {k}; k++)");
+            w.Line($"a += {Names.Unsafe}.Add(ref v, k) * {Names.Unsafe}.Add(ref w, k * {s} + n);");
+            w.Close();
+            w.Line($"{Names.Unsafe}.Add(ref acc, n) = a;");
+            return;
+        }
+
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line($"var a{b} = {lanes.Load("acc", $"n + {b * lanes.Width}")};");
+        }
+
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, n);");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"var x = {lanes.Broadcast($"{Names.Unsafe}.Add(ref v, k)")};");
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line($"a{b} = {lanes.Fma(lanes.Load("row", (b * lanes.Width).ToString()), "x", $"a{b}")};");
+        }
+
+        w.Line($"row = ref {Names.Unsafe}.Add(ref row, {s});");
+        w.Close();
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line(lanes.Store("acc", $"n + {b * lanes.Width}", $"a{b}"));
+        }
+    }
+
+    private static void WriteGemvTransposed(SourceWriter w, string name, int k, int n, int s)
+    {
+        w.Line($"// dst[k] += sum over n < {n} of w[k*{s} + n] * d[n], for k < {k}");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float w, ref float d, ref float dst)");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, k * {s});");
+        w.Line("float sum = 0f;");
+        w.Line("int n = 0;");
+        foreach (Lanes lanes in new[] { Lanes.V512, Lanes.V256 })
+        {
+            if (n < lanes.Width)
+            {
+                continue;
+            }
+
+            w.Open($"if ({lanes.Available})");
+            w.Line($"var a = {lanes.Zero};");
+            w.Open($"for (; n <= {n - lanes.Width}; n += {lanes.Width})");
+            w.Line($"a = {lanes.Fma(lanes.Load("row", "n"), lanes.Load("d", "n"), "a")};");
+            w.Close();
+            w.Line($"sum += {lanes.Sum("a")};");
+            w.Close();
+        }
+
+        w.Open($"for (; n < {n}; n++)");
+        w.Line($"sum += {Names.Unsafe}.Add(ref row, n) * {Names.Unsafe}.Add(ref d, n);");
+        w.Close();
+        w.Line($"{Names.Unsafe}.Add(ref dst, k) += sum;");
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteGer(SourceWriter w, string name, int k, int n, int s)
+    {
+        w.Line($"// g[k*{s} + n] += v[k] * d[n], for k < {k}, n < {n}");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float g, ref float v, ref float d)");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"float vk = {Names.Unsafe}.Add(ref v, k);");
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref g, k * {s});");
+        Loops.Elementwise(w, n, lanes =>
+            w.Line(lanes.Store("row", "n", lanes.Fma(lanes.Load("d", "n"), lanes.Broadcast("vk"), lanes.Load("row", "n")))));
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteBinary(SourceWriter w, string name, int n, string comment, System.Func<Lanes, string> statement)
+    {
+        w.Line($"// {comment}, n < {n}");
+        w.Open($"private static void {name}(ref float a, ref float b, ref float dst)");
+        Loops.Elementwise(w, n, lanes => w.Line(statement(lanes)));
+        w.Close();
+    }
+
+    private static void WriteCopy(SourceWriter w, string name, int n)
+    {
+        w.Line($"// dst[n] = a[n], n < {n}");
+        w.Open($"private static void {name}(ref float a, ref float dst)");
+        w.Line($"{Names.MemoryMarshal}.CreateReadOnlySpan(ref a, {n}).CopyTo({Names.MemoryMarshal}.CreateSpan(ref dst, {n}));");
+        w.Close();
+    }
+
+    private static void WriteUnary(SourceWriter w, string name, int n)
+    {
+        w.Line($"// dst[n] += a[n], n < {n}");
+        w.Open($"private static void {name}(ref float a, ref float dst)");
+        Loops.Elementwise(w, n, lanes => w.Line(lanes.Store("dst", "n", $"{lanes.Load("dst", "n")} + {lanes.Load("a", "n")}")));
+        w.Close();
+    }
+}

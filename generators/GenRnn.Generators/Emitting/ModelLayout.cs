@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using GenRnn.Generators.Model;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// Offsets of everything a model keeps in flat buffers: parameters (the same layout as GenRnn.ModelDescription.Create),
+/// the state, and the per-step record a traced forward pass writes for backward.
+/// </summary>
+internal sealed class ModelLayout
+{
+    public ModelLayout(ModelSpec model)
+    {
+        Model = model;
+        int p = 0;
+        if (model.HasEmbedding)
+        {
+            EmbeddingOffset = p;
+            p += model.Vocabulary * model.EmbeddingDimensions;
+        }
+
+        int state = 0;
+        int record = InputSize = model.HasEmbedding ? model.EmbeddingDimensions : model.Layers[0].InputSize;
+        var layers = new List<LayerLayout>();
+        for (int l = 0; l < model.Layers.Count; l++)
+        {
+            LayerModel m = model.Layers[l];
+            int h = m.HiddenSize, gh = m.GateSize;
+            var layer = new LayerLayout(l, m)
+            {
+                WeightIh = p,
+                WeightHh = p + gh * m.InputSize,
+                BiasIh = p + gh * (m.InputSize + h),
+                BiasHh = p + gh * (m.InputSize + h + 1),
+                StateH = state,
+                StateC = state + h,
+                RecordGates = record,
+            };
+            p += gh * (m.InputSize + h + 2);
+            if (m.Cell == CellKind.PeepholeLstm)
+            {
+                layer.Peepholes = p;
+                p += 3 * h;
+            }
+
+            state += m.StateFloats;
+            record += gh;
+            if (m.IsLstm)
+            {
+                layer.RecordC = record;
+                record += h;
+            }
+
+            layer.RecordH = record;
+            record += h;
+            if (m.Cell == CellKind.Gru)
+            {
+                layer.RecordHn = record;
+                record += h;
+            }
+
+            layers.Add(layer);
+        }
+
+        Layers = layers;
+        if (model.HasHead)
+        {
+            HeadWeight = p;
+            HeadBias = p + model.HeadOutputs * model.Layers[model.Layers.Count - 1].HiddenSize;
+            p = HeadBias + model.HeadOutputs;
+            RecordOutput = record;
+            record += model.HeadOutputs;
+        }
+        else
+        {
+            RecordOutput = layers[layers.Count - 1].RecordH;
+        }
+
+        ParameterCount = p;
+        StateSize = state;
+        StepRecordSize = record;
+    }
+
+    public ModelSpec Model { get; }
+
+    public IReadOnlyList<LayerLayout> Layers { get; }
+
+    public LayerLayout Top => Layers[Layers.Count - 1];
+
+    /// <summary>Floats per step of a float input (the embedding's dimensions for embedding models).</summary>
+    public int InputSize { get; }
+
+    public int OutputSize => Model.HasHead ? Model.HeadOutputs : Top.Model.HiddenSize;
+
+    public int VocabularySize => Model.HasEmbedding ? Model.Vocabulary : InputSize;
+
+    public int EmbeddingOffset { get; }
+
+    public int HeadWeight { get; }
+
+    public int HeadBias { get; }
+
+    public int ParameterCount { get; }
+
+    public int StateSize { get; }
+
+    public int StepRecordSize { get; }
+
+    /// <summary>Where a step's output sits in its record (the head's outputs, or the top layer's h).</summary>
+    public int RecordOutput { get; }
+
+    /// <summary>The largest gate block of any layer: the size of per-step gradient scratch.</summary>
+    public int MaxGateSize
+    {
+        get
+        {
+            int max = 0;
+            foreach (LayerLayout l in Layers)
+            {
+                max = System.Math.Max(max, l.Model.GateSize);
+            }
+
+            return max;
+        }
+    }
+
+    /// <summary>The largest hidden size of any layer.</summary>
+    public int MaxHidden
+    {
+        get
+        {
+            int max = 0;
+            foreach (LayerLayout l in Layers)
+            {
+                max = System.Math.Max(max, l.Model.HiddenSize);
+            }
+
+            return max;
+        }
+    }
+}
+
+/// <summary>Offsets of one layer: its parameters, its part of the state and its part of a step record.</summary>
+internal sealed class LayerLayout
+{
+    public LayerLayout(int index, LayerModel model)
+    {
+        Index = index;
+        Model = model;
+    }
+
+    public int Index { get; }
+
+    public LayerModel Model { get; }
+
+    public int WeightIh { get; set; }
+
+    public int WeightHh { get; set; }
+
+    public int BiasIh { get; set; }
+
+    public int BiasHh { get; set; }
+
+    public int Peepholes { get; set; } = -1;
+
+    public int StateH { get; set; }
+
+    public int StateC { get; set; }
+
+    public int RecordGates { get; set; }
+
+    public int RecordC { get; set; } = -1;
+
+    public int RecordH { get; set; }
+
+    public int RecordHn { get; set; } = -1;
+}

@@ -1,0 +1,16 @@
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>Fully qualified names used by generated code, so user usings and type names never clash with it.</summary>
+internal static class Names
+{
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
+    public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
+    public const string Activations = "global::GenRnn.Activations";
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string ArgumentException = "global::System.ArgumentException";
+    public const string Trace = "global::GenRnn.Trace";
+    public const string MethodImpl = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+}

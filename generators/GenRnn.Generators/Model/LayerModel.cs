@@ -1,0 +1,21 @@
+namespace GenRnn.Generators.Model;
+
+/// <summary>One recurrent layer of a model. Every member has value equality.</summary>
+internal sealed record LayerModel(CellKind Cell, int InputSize, int HiddenSize)
+{
+    public int GateCount => Cell switch
+    {
+        CellKind.Rnn => 1,
+        CellKind.Lstm or CellKind.PeepholeLstm => 4,
+        _ => 3,
+    };
+
+    public int GateSize => GateCount * HiddenSize;
+
+    public bool IsLstm => Cell is CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm;
+
+    public bool IsGru => Cell is CellKind.Gru or CellKind.GruResetBefore;
+
+    /// <summary>Floats of the state this layer carries: h, and c for LSTMs.</summary>
+    public int StateFloats => IsLstm ? 2 * HiddenSize : HiddenSize;
+}

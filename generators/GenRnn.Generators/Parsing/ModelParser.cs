@@ -1,0 +1,270 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using GenRnn.Generators.Diagnostics;
+using GenRnn.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace GenRnn.Generators.Parsing;
+
+/// <summary>Turns a [RecurrentModel] class into a <see cref="ModelSpec"/> and the diagnostics of its declaration.</summary>
+internal static class ModelParser
+{
+    // Limits that keep per-step scratch (stackalloc) and the flat buffers within safe sizes.
+    public const int MaxHidden = 2048;
+    public const int MaxInput = 65536;
+    public const int MaxVocabulary = 16_777_216;
+    public const int MaxOutputs = 1_048_576;
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var diagnostics = new List<DiagnosticInfo>();
+        LocationInfo? modelLocation = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+
+        CheckTypeShape(symbol, context.TargetNode, modelLocation, diagnostics);
+
+        List<(AttributeData Data, SyntaxNode Syntax)>? layers = CollectLayerAttributes(symbol, cancellationToken, modelLocation, diagnostics);
+        if (layers is null)
+        {
+            // An attribute with compile errors: the compiler reports it; there is nothing sound to generate.
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
+        ModelSpec? model = BuildModel(symbol, layers, modelLocation, diagnostics, cancellationToken);
+        bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        return new ParseResult(hasErrors ? null : model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+    }
+
+    private static void CheckTypeShape(INamedTypeSymbol symbol, SyntaxNode node, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (node is not ClassDeclarationSyntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, location, symbol.Name, "not a class"));
+            return;
+        }
+
+        if (symbol.IsStatic || symbol.IsAbstract)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, location, symbol.Name, symbol.IsStatic ? "static" : "abstract"));
+        }
+
+        bool allPartial = symbol.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax())
+            .OfType<TypeDeclarationSyntax>()
+            .All(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+        if (!allPartial)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, symbol.Name));
+        }
+
+        if (symbol.ContainingType is { } outer)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedType, location, symbol.Name, outer.Name));
+        }
+
+        if (symbol.TypeParameters.Length > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericType, location, symbol.Name));
+        }
+
+        var explicitConstructors = symbol.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared).ToList();
+        if (explicitConstructors.Count > 0 && !explicitConstructors.Any(c => c.Parameters.Length == 0))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameterlessConstructor, location, symbol.Name));
+        }
+    }
+
+    /// <summary>The layer attributes in source order, or null when one of them does not bind.</summary>
+    private static List<(AttributeData, SyntaxNode)>? CollectLayerAttributes(
+        INamedTypeSymbol symbol, CancellationToken cancellationToken, LocationInfo? modelLocation, List<DiagnosticInfo> diagnostics)
+    {
+        var layers = new List<(AttributeData Data, SyntaxNode Syntax)>();
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            if (name is null || !AttributeNames.Layers.Contains(name))
+            {
+                continue;
+            }
+
+            SyntaxNode? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+            if (syntax is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) || attribute.AttributeConstructor is null)
+            {
+                return null;
+            }
+
+            layers.Add((attribute, syntax));
+        }
+
+        // Order across partial declarations would depend on file order; require one declaration.
+        var owners = layers.Select(l => l.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>()).Distinct().Count();
+        if (owners > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersOnSeveralDeclarations, modelLocation, symbol.Name));
+        }
+
+        layers.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+        return layers;
+    }
+
+    private static ModelSpec? BuildModel(
+        INamedTypeSymbol symbol,
+        List<(AttributeData Data, SyntaxNode Syntax)> attributes,
+        LocationInfo? modelLocation,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        int vocabulary = 0, dimensions = 0, headOutputs = 0;
+        var activation = HeadActivation.Identity;
+        var layers = new List<LayerModel>();
+        string previousName = "";
+        int previousOutput = 0; // floats per step leaving the previous layer; 0 before the first
+        bool seenDense = false;
+
+        for (int index = 0; index < attributes.Count; index++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (AttributeData data, SyntaxNode syntax) = attributes[index];
+            LocationInfo? location = LocationInfo.From(syntax);
+            string name = data.AttributeClass!.ToDisplayString();
+            string shortName = data.AttributeClass.Name.Substring(0, data.AttributeClass.Name.Length - "Attribute".Length);
+
+            if (seenDense)
+            {
+                // Anything after the head (including a second head) is misplaced.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNotLast, location));
+                continue;
+            }
+
+            switch (name)
+            {
+                case AttributeNames.Embedding:
+                {
+                    if (index != 0)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNotFirst, location));
+                        continue;
+                    }
+
+                    vocabulary = Int(data, 0);
+                    dimensions = Int(data, 1);
+                    CheckSize(diagnostics, location, shortName, "vocabulary", vocabulary, MaxVocabulary);
+                    CheckSize(diagnostics, location, shortName, "dimensions", dimensions, MaxInput);
+                    previousName = "[Embedding]";
+                    previousOutput = dimensions;
+                    break;
+                }
+
+                case AttributeNames.Dense:
+                {
+                    if (layers.Count == 0)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNotLast, location));
+                        continue;
+                    }
+
+                    seenDense = true;
+                    headOutputs = Int(data, 0);
+                    activation = (HeadActivation)Named(data, "Activation", 0);
+                    CheckSize(diagnostics, location, shortName, "outputSize", headOutputs, MaxOutputs);
+                    if (activation == HeadActivation.Softmax && headOutputs == 1)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOfOne, location));
+                    }
+
+                    break;
+                }
+
+                default:
+                {
+                    int input = Int(data, 0), hidden = Int(data, 1);
+                    bool sizesOk = CheckSize(diagnostics, location, shortName, "inputSize", input, MaxInput)
+                        & CheckSize(diagnostics, location, shortName, "hiddenSize", hidden, MaxHidden);
+                    CellKind cell = name switch
+                    {
+                        AttributeNames.Rnn => CellKind.Rnn,
+                        AttributeNames.Gru => Named(data, "ResetAfter", 1) != 0 ? CellKind.Gru : CellKind.GruResetBefore,
+                        _ => LstmKind(data, location, diagnostics),
+                    };
+
+                    if (sizesOk && previousOutput > 0 && input != previousOutput)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeMismatch, location, shortName, input, previousName, previousOutput));
+                    }
+
+                    layers.Add(new LayerModel(cell, input, hidden));
+                    previousName = $"[{shortName}] layer {layers.Count - 1}";
+                    previousOutput = hidden;
+                    break;
+                }
+            }
+        }
+
+        if (layers.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoRecurrentLayer, modelLocation, symbol.Name));
+            return null;
+        }
+
+        string ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+        return new ModelSpec(ns, symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation);
+    }
+
+    private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        bool forget = Named(data, "ForgetGate", 1) != 0;
+        bool peepholes = Named(data, "Peepholes", 0) != 0;
+        if (peepholes && !forget)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ConflictingOptions,
+                location,
+                "Lstm",
+                "sets Peepholes = true with ForgetGate = false; the peephole LSTM (Gers and Schmidhuber 2000) has a forget gate: remove ForgetGate = false or Peepholes = true"));
+        }
+
+        return peepholes ? CellKind.PeepholeLstm : forget ? CellKind.Lstm : CellKind.LstmNoForgetGate;
+    }
+
+    private static bool CheckSize(List<DiagnosticInfo> diagnostics, LocationInfo? location, string attribute, string argument, int value, int max)
+    {
+        if (value <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, location, attribute, argument, value));
+            return false;
+        }
+
+        if (value > max)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, location, attribute, argument, value, max));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static int Int(AttributeData data, int index) =>
+        index < data.ConstructorArguments.Length && data.ConstructorArguments[index].Value is int value ? value : 0;
+
+    /// <summary>A named argument as an int (bools as 0/1, enums as their value), or the default when absent.</summary>
+    private static int Named(AttributeData data, string name, int defaultValue)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                return argument.Value.Value switch
+                {
+                    bool b => b ? 1 : 0,
+                    int i => i,
+                    _ => defaultValue,
+                };
+            }
+        }
+
+        return defaultValue;
+    }
+}
