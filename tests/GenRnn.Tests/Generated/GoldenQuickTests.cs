@@ -90,4 +90,64 @@ public class GoldenQuickTests
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * Math.Abs(expected[i]) + 1e-5, $"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
     }
+
+    public static IEnumerable<object[]> ModelCases() => Doc.RootElement.GetProperty("model_cases").EnumerateArray().Select(c => new object[] { c.GetProperty("name").GetString()! });
+
+    [Theory]
+    [MemberData(nameof(ModelCases))]
+    public void ModelCase(string name)
+    {
+        JsonElement c = Doc.RootElement.GetProperty("model_cases").EnumerateArray().First(x => x.GetProperty("name").GetString() == name);
+        string cell = c.GetProperty("cell").GetString()!;
+        string prefix = cell switch { "rnn_tanh" => "Rnn", "lstm" => "Lstm", "lstm_peephole" => "PeepholeLstm", _ => "Gru" };
+        string typeName = prefix + (c.GetProperty("head").GetString() == "many_to_many" ? "Lm" : "Clf");
+        Type t = typeof(Rnn3x5).Assembly.GetType("GenRnn.Tests.Models." + typeName)!;
+        typeof(GoldenQuickTests).GetMethod(nameof(RunModel), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(t).Invoke(null, new object[] { c });
+    }
+
+    private static void RunModel<TModel>(JsonElement c) where TModel : class, IRecurrentModel<TModel>
+    {
+        var model = TModel.Create();
+        var tensors = new List<NamedTensor>
+        {
+            new("embedding.weight", Shape(c.GetProperty("embedding_weight")), Flat(c.GetProperty("embedding_weight"))),
+            new("head.weight", Shape(c.GetProperty("head_weight")), Flat(c.GetProperty("head_weight"))),
+            new("head.bias", Shape(c.GetProperty("head_bias")), Flat(c.GetProperty("head_bias"))),
+        };
+        foreach (var prop in c.GetProperty("params").EnumerateObject()) tensors.Add(new NamedTensor(prop.Name + "_l0", Shape(prop.Value), Flat(prop.Value)));
+        PyTorchLayout.Import(TModel.Description, tensors, model.Parameters);
+        int[] tokens = c.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        int[] targets = c.GetProperty("targets").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        int T = tokens.Length, C = TModel.OutputSize;
+        var state = new float[TModel.StateSize];
+        var probs = new float[T * C];
+        var trace = model.CreateTrace();
+        model.Forward(tokens, state, probs, trace);
+        float[] logits = Flat(c.GetProperty("logits"));
+        var expectedProbs = new float[T * C];
+        for (int t = 0; t < T; t++)
+        {
+            double max = logits.Skip(t * C).Take(C).Max(), sum = 0;
+            for (int k = 0; k < C; k++) sum += Math.Exp(logits[t * C + k] - max);
+            for (int k = 0; k < C; k++) expectedProbs[t * C + k] = (float)(Math.Exp(logits[t * C + k] - max) / sum);
+        }
+        Near(expectedProbs, probs, "probabilities");
+        int first = T - targets.Length;
+        double loss = 0;
+        var dlogits = new float[T * C];
+        for (int t = first; t < T; t++)
+        {
+            int target = targets[t - first];
+            loss -= Math.Log(probs[t * C + target]) / targets.Length;
+            for (int k = 0; k < C; k++) dlogits[t * C + k] = (probs[t * C + k] - (k == target ? 1f : 0f)) / targets.Length;
+        }
+        Assert.True(Math.Abs(loss - c.GetProperty("loss").GetDouble()) < 1e-4 * Math.Abs(loss) + 1e-5, $"loss {loss}");
+        var dstate = new float[TModel.StateSize];
+        model.BackwardFromLogits(trace, dlogits, dstate, Span<float>.Empty, model.Gradients);
+        var grads = PyTorchLayout.Export(TModel.Description, model.Gradients);
+        Near(Flat(c.GetProperty("grad_embedding")), grads.First(g => g.Name == "embedding.weight").Data, "grad_embedding");
+        Near(Flat(c.GetProperty("grad_head_weight")), grads.First(g => g.Name == "head.weight").Data, "grad_head_weight");
+        Near(Flat(c.GetProperty("grad_head_bias")), grads.First(g => g.Name == "head.bias").Data, "grad_head_bias");
+        foreach (var prop in c.GetProperty("grad_params").EnumerateObject()) Near(Flat(prop.Value), grads.First(g => g.Name == prop.Name + "_l0").Data, prop.Name);
+    }
 }
