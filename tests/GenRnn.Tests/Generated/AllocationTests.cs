@@ -1,0 +1,59 @@
+using GenRnn.Tests.Models;
+using Xunit;
+
+namespace GenRnn.Tests.Generated;
+
+/// <summary>The hot paths allocate nothing once warmed up.</summary>
+public class AllocationTests
+{
+    [Fact]
+    public void StepForwardAndBackwardAllocateNothing()
+    {
+        AssertNoAllocation<Lstm8x16>();
+        AssertNoAllocation<PeepholeLstmTwoLayers>();
+        AssertNoAllocation<GruCho17x33>();
+        AssertNoAllocation<RnnLm>();
+    }
+
+    private static void AssertNoAllocation<TModel>() where TModel : class, IRecurrentModel<TModel>
+    {
+        const int Steps = 3, Calls = 10_000;
+        var model = TModel.Create();
+        for (int i = 0; i < model.Parameters.Length; i++)
+        {
+            model.Parameters[i] = (float)Math.Sin(i) * 0.3f;
+        }
+
+        var input = new float[TModel.InputSize];
+        var inputs = new float[Steps * TModel.InputSize];
+        var tokens = new int[Steps];
+        var output = new float[TModel.OutputSize];
+        var outputs = new float[Steps * TModel.OutputSize];
+        var state = new float[TModel.StateSize];
+        var stateGradient = new float[TModel.StateSize];
+        var inputGradients = new float[inputs.Length];
+        Trace trace = model.CreateTrace(Steps);
+
+        void Run(int calls)
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                model.Step(input, state, output);
+                model.Step(i % TModel.VocabularySize, state, output);
+                model.Forward(inputs, state, outputs);
+                model.Forward(inputs, state, outputs, trace);
+                model.Backward(trace, outputs, stateGradient, inputGradients, model.Gradients);
+                model.Forward(tokens, state, outputs, trace);
+                model.BackwardFromLogits(trace, outputs, stateGradient, default, model.Gradients);
+                Array.Clear(state);
+            }
+        }
+
+        Run(100);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(Calls);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.All(model.Gradients, g => Assert.True(float.IsFinite(g)));
+    }
+}

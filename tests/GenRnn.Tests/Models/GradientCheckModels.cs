@@ -1,0 +1,35 @@
+using GenRnn;
+
+namespace GenRnn.Tests.Models;
+
+// Stacks that put every cell kind under another layer and a head, with every head activation.
+
+[RecurrentModel]
+[Lstm(3, 5)]
+[Gru(5, 4)]
+[Dense(3, Activation = Activation.Tanh)]
+public partial class LstmGruTanh;
+
+[RecurrentModel]
+[Rnn(2, 4)]
+[Lstm(4, 3, ForgetGate = false)]
+[Dense(2, Activation = Activation.Sigmoid)]
+public partial class RnnLstm1997Sigmoid;
+
+[RecurrentModel]
+[Lstm(3, 4, Peepholes = true)]
+[Gru(4, 5, ResetAfter = false)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class PeepholeGruChoSoftmax;
+
+[RecurrentModel]
+[Embedding(7, 3)]
+[Gru(3, 4)]
+[Rnn(4, 4)]
+[Dense(2)]
+public partial class EmbeddingGruRnn;
+
+[RecurrentModel]
+[Gru(2, 19, ResetAfter = false)]
+[Lstm(19, 17, Peepholes = true)]
+public partial class WideNoHead;
