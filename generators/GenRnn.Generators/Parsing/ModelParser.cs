@@ -170,6 +170,11 @@ internal static class ModelParser
                     headOutputs = Int(data, 0);
                     activation = (HeadActivation)Named(data, "Activation", 0);
                     CheckSize(diagnostics, location, shortName, "outputSize", headOutputs, MaxOutputs);
+                    if (activation is < HeadActivation.Identity or > HeadActivation.Softmax)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingOptions, location, "Dense", $"has Activation = {(int)activation}, which is not a defined Activation; use Identity, Tanh, Sigmoid or Softmax"));
+                    }
+
                     if (activation == HeadActivation.Softmax && headOutputs == 1)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOfOne, location));
