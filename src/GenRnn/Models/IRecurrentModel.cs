@@ -46,6 +46,15 @@ public interface IRecurrentModel<TSelf> where TSelf : class, IRecurrentModel<TSe
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
 
+    /// <summary>Loads parameters from tensors in PyTorch's layout, strictly (see <see cref="PyTorchLayout.Import"/>).</summary>
+    void ImportParameters(IEnumerable<NamedTensor> tensors, string prefix = "");
+
+    /// <summary>The parameters as tensors in PyTorch's layout.</summary>
+    List<NamedTensor> ExportParameters(string prefix = "");
+
+    /// <summary>The gradients as tensors in PyTorch's layout.</summary>
+    List<NamedTensor> ExportGradients(string prefix = "");
+
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps.</summary>
     Trace CreateTrace(int capacity = 0);
 
