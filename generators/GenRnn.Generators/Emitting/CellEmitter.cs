@@ -135,6 +135,7 @@ internal static class CellEmitter
         {
             case CellKind.Rnn:
                 w.Line("// h' = tanh(a)");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float recH)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -152,6 +153,7 @@ internal static class CellEmitter
                 w.Line(peephole
                     ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
                     : forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')" : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH{(peephole ? ", ref float peep" : "")})");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -182,6 +184,7 @@ internal static class CellEmitter
                 break;
             case CellKind.Gru:
                 w.Line("// r = s(x_r + h_r), z = s(x_z + h_z), n = tanh(x_n + r (W_hn h + b_hn)), h' = (1 - z) n + z h");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Update(ref float gates, ref float gh, ref float h, ref float recH, ref float recHn)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -200,6 +203,7 @@ internal static class CellEmitter
                 break;
             case CellKind.GruResetBefore:
                 w.Line("// r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Reset(ref float gates, ref float gh, ref float h, ref float rh)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -212,6 +216,7 @@ internal static class CellEmitter
                 w.Close();
                 w.Line();
                 w.Line("// n = tanh(x_n + W_hn (r h) + b_hn), h' = (1 - z) n + z h");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Update(ref float gates, ref float gh, ref float h, ref float recH)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -236,6 +241,7 @@ internal static class CellEmitter
         {
             case CellKind.Rnn:
                 w.Line("// da = dh (1 - h^2); the recurrent product refills dh");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Gradient(ref float recH, ref float dh, ref float da)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -251,6 +257,7 @@ internal static class CellEmitter
                 int gi = 0, gf = h, gg = forget ? 2 * h : h, go = forget ? 3 * h : 2 * h;
                 w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
                 w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da{(peephole ? ", ref float peep, ref float dpeep" : "")})");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -299,6 +306,7 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); da_r = da_n hn r (1 - r);");
                 w.Line("// the W_hh n block sees da_n r; dh_prev = dh z + W_hh daH");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recHn, ref float hPrev, ref float dh, ref float da, ref float daH)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -320,6 +328,7 @@ internal static class CellEmitter
                 break;
             case CellKind.GruResetBefore:
                 w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}Gradient(ref float gates, ref float hPrev, ref float dh, ref float da, ref float rh, ref float drh)");
                 Loops.Elementwise(w, h, v =>
                 {
@@ -337,6 +346,7 @@ internal static class CellEmitter
                 w.Close();
                 w.Line();
                 w.Line("// d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) and dh_prev += d(rh) r");
+                w.Line(Names.MethodImpl);
                 w.Open($"private static void Layer{l}ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float da, ref float dh)");
                 Loops.Elementwise(w, h, v =>
                 {

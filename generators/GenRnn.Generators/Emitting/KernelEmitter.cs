@@ -99,37 +99,64 @@ internal sealed class KernelEmitter
         }
     }
 
-    private static void WriteGemvTransposed(SourceWriter w, string name, int k, int n, int s)
+    private static void WriteGemvTransposed(SourceWriter w, string name, int k, int count, int s)
     {
-        w.Line($"// dst[k] += sum over n < {n} of w[k*{s} + n] * d[n], for k < {k}");
+        w.Line($"// dst[k] += sum over n < {count} of w[k*{s} + n] * d[n], for k < {k}");
         w.Line(Names.MethodImpl);
         w.Open($"private static void {name}(ref float w, ref float d, ref float dst)");
         w.Open($"for (int k = 0; k < {k}; k++)");
         w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, k * {s});");
-        w.Line("float sum = 0f;");
-        w.Line("int n = 0;");
+        bool opened = false;
         foreach (Lanes lanes in new[] { Lanes.V512, Lanes.V256 })
         {
-            if (n < lanes.Width)
+            if (count < lanes.Width)
             {
                 continue;
             }
 
-            w.Open($"if ({lanes.Available})");
+            w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
+            int full = count / lanes.Width * lanes.Width;
             w.Line($"var a = {lanes.Zero};");
-            w.Open($"for (; n <= {n - lanes.Width}; n += {lanes.Width})");
+            w.Open($"for (int n = 0; n < {full}; n += {lanes.Width})");
             w.Line($"a = {lanes.Fma(lanes.Load("row", "n"), lanes.Load("d", "n"), "a")};");
             w.Close();
-            w.Line($"sum += {lanes.Sum("a")};");
+            w.Line($"float sum = {lanes.Sum("a")};");
+            int n = full;
+            if (lanes.Width == 16 && count - n >= 8)
+            {
+                w.Line($"sum += {Lanes.V256.Sum(Lanes.V256.Load("row", n.ToString()) + " * " + Lanes.V256.Load("d", n.ToString()))};");
+                n += 8;
+            }
+
+            WriteDotTail(w, n, count);
+            w.Close();
+            opened = true;
+        }
+
+        if (opened)
+        {
+            w.Open("else");
+        }
+
+        w.Line("float sum = 0f;");
+        WriteDotTail(w, 0, count);
+        if (opened)
+        {
             w.Close();
         }
 
-        w.Open($"for (; n < {n}; n++)");
-        w.Line($"sum += {Names.Unsafe}.Add(ref row, n) * {Names.Unsafe}.Add(ref d, n);");
         w.Close();
+        w.Close();
+    }
+
+    private static void WriteDotTail(SourceWriter w, int start, int count)
+    {
+        if (start < count)
+        {
+            w.Line($"for (int n = {start}; n < {count}; n++) sum += {Names.Unsafe}.Add(ref row, n) * {Names.Unsafe}.Add(ref d, n);");
+        }
+
         w.Line($"{Names.Unsafe}.Add(ref dst, k) += sum;");
-        w.Close();
-        w.Close();
     }
 
     private static void WriteGer(SourceWriter w, string name, int k, int n, int s)
@@ -149,6 +176,7 @@ internal sealed class KernelEmitter
     private static void WriteBinary(SourceWriter w, string name, int n, string comment, System.Func<Lanes, string> statement)
     {
         w.Line($"// {comment}, n < {n}");
+        w.Line(Names.MethodImpl);
         w.Open($"private static void {name}(ref float a, ref float b, ref float dst)");
         Loops.Elementwise(w, n, lanes => w.Line(statement(lanes)));
         w.Close();
@@ -157,6 +185,7 @@ internal sealed class KernelEmitter
     private static void WriteCopy(SourceWriter w, string name, int n)
     {
         w.Line($"// dst[n] = a[n], n < {n}");
+        w.Line(Names.MethodImpl);
         w.Open($"private static void {name}(ref float a, ref float dst)");
         w.Line($"{Names.MemoryMarshal}.CreateReadOnlySpan(ref a, {n}).CopyTo({Names.MemoryMarshal}.CreateSpan(ref dst, {n}));");
         w.Close();
@@ -165,6 +194,7 @@ internal sealed class KernelEmitter
     private static void WriteUnary(SourceWriter w, string name, int n)
     {
         w.Line($"// dst[n] += a[n], n < {n}");
+        w.Line(Names.MethodImpl);
         w.Open($"private static void {name}(ref float a, ref float dst)");
         Loops.Elementwise(w, n, lanes => w.Line(lanes.Store("dst", "n", $"{lanes.Load("dst", "n")} + {lanes.Load("a", "n")}")));
         w.Close();

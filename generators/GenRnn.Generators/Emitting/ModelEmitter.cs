@@ -379,8 +379,16 @@ internal static class ModelEmitter
 
     private static void WriteChecks(SourceWriter w, ModelLayout layout)
     {
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Open("private static void CheckLength(int actual, int expected, string name)");
-        w.Line($"if (actual != expected) throw new {Names.ArgumentException}($\"Expected {{expected}} floats, got {{actual}}.\", name);");
+        w.Line("if (actual != expected) ThrowLength(actual, expected, name);");
+        w.Close();
+        w.Line();
+        w.Line("// Kept out of line so the checks on the hot path stay small.");
+        w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        w.Open("private static void ThrowLength(int actual, int expected, string name)");
+        w.Line($"throw new {Names.ArgumentException}($\"Expected {{expected}} floats, got {{actual}}.\", name);");
         w.Close();
         w.Line();
         w.Open("private static int CheckSequence(int inputs, int state, int outputs)");
