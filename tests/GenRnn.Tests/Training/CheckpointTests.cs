@@ -148,7 +148,7 @@ public sealed class CheckpointTests : IDisposable
     {
         "flip-magic", "flip-version", "flip-length", "flip-name", "flip-parameter", "flip-optimizer", "flip-checksum",
         "truncate-0", "truncate-5", "truncate-header", "truncate-half", "truncate-1", "append", "future-version",
-        "impossible-count", "not-a-checkpoint",
+        "impossible-count", "extra-content", "not-a-checkpoint",
     };
 
     [Theory]
@@ -175,6 +175,7 @@ public sealed class CheckpointTests : IDisposable
             "append" => [.. file, 0],
             "future-version" => Resealed(file, f => BinaryPrimitives.WriteInt32LittleEndian(f.AsSpan(8), Checkpoint.FormatVersion + 1)),
             "impossible-count" => Resealed(file, f => BinaryPrimitives.WriteInt32LittleEndian(f.AsSpan(nameEnd), 1 << 30)),
+            "extra-content" => Resealed([.. file[..^4], 0, 0, 0, 0, 0], f => BinaryPrimitives.WriteInt64LittleEndian(f.AsSpan(12), file.Length - 24 + 1)),
             "not-a-checkpoint" => Encoding.UTF8.GetBytes("{\"weights\": [1, 2, 3]} and some more text to be long enough"),
             _ => throw new ArgumentException(damage),
         };
