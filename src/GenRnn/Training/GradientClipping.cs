@@ -1,0 +1,88 @@
+using System.Numerics.Tensors;
+
+namespace GenRnn.Training;
+
+/// <summary>Gradient clipping as PyTorch's <c>clip_grad_value_</c> and <c>clip_grad_norm_</c>; neither allocates.</summary>
+public static class GradientClipping
+{
+    private const int NormChunk = 256;
+
+    /// <summary>Clamps every gradient to [−<paramref name="maxValue"/>, <paramref name="maxValue"/>] (<c>clip_grad_value_</c>).</summary>
+    /// <param name="gradients">The gradients, clipped in place. NaNs are left as they are.</param>
+    /// <param name="maxValue">The largest magnitude kept (non-negative; +∞ clips nothing).</param>
+    /// <returns>The number of gradients whose magnitude exceeded <paramref name="maxValue"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxValue"/> is negative or NaN.</exception>
+    public static int ByValue(Span<float> gradients, float maxValue)
+    {
+        if (!(maxValue >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "The clipping value must be non-negative.");
+        }
+
+        int clipped = 0;
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            float g = gradients[i];
+            if (g > maxValue)
+            {
+                gradients[i] = maxValue;
+                clipped++;
+            }
+            else if (g < -maxValue)
+            {
+                gradients[i] = -maxValue;
+                clipped++;
+            }
+        }
+
+        return clipped;
+    }
+
+    /// <summary>
+    /// Scales the gradients so their Euclidean norm does not exceed <paramref name="maxNorm"/>, as
+    /// <c>clip_grad_norm_</c> over all of them together: with total = ‖g‖₂ (accumulated in double), every g is
+    /// multiplied by maxNorm / (total + 1e-6) when that factor is below 1 (that is, when total exceeds maxNorm, up to
+    /// PyTorch's 1e-6), and left untouched otherwise.
+    /// </summary>
+    /// <param name="gradients">The gradients, scaled in place.</param>
+    /// <param name="maxNorm">The largest norm kept (non-negative).</param>
+    /// <returns>
+    /// The total norm before clipping. It is NaN or +∞ when a gradient is; check it with <see cref="float.IsFinite"/>
+    /// to skip such an update (the gradients are then NaN or zero, as PyTorch leaves them).
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    public static float ByNorm(Span<float> gradients, float maxNorm)
+    {
+        if (!(maxNorm >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "The maximum norm must be non-negative.");
+        }
+
+        double sumOfSquares = 0;
+        for (int start = 0; start < gradients.Length; start += NormChunk)
+        {
+            ReadOnlySpan<float> chunk = gradients.Slice(start, Math.Min(NormChunk, gradients.Length - start));
+            // Vectorised in float over a short run, then summed in double; recomputed in double if float overflowed.
+            double chunkSum = TensorPrimitives.SumOfSquares(chunk);
+            if (!double.IsFinite(chunkSum))
+            {
+                chunkSum = 0;
+                foreach (float g in chunk)
+                {
+                    chunkSum += (double)g * g;
+                }
+            }
+
+            sumOfSquares += chunkSum;
+        }
+
+        double total = Math.Sqrt(sumOfSquares);
+        double factor = maxNorm / (total + 1e-6);
+        if (factor < 1)
+        {
+            TensorPrimitives.Multiply(gradients, (float)factor, gradients);
+        }
+
+        return (float)total;
+    }
+}
