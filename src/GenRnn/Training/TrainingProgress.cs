@@ -1,0 +1,24 @@
+namespace GenRnn.Training;
+
+/// <summary>A progress report of a training run.</summary>
+/// <param name="Epoch">The epoch, from 0.</param>
+/// <param name="Update">Updates made so far in the run.</param>
+/// <param name="Loss">Mean training loss of the epoch so far.</param>
+/// <param name="ValidationLoss">Validation loss at the end of the epoch, or NaN.</param>
+/// <param name="SequencesPerSecond">Training sequences processed per second in this epoch.</param>
+/// <param name="LearningRate">The current learning rate.</param>
+/// <param name="EndOfEpoch">Whether the report closes an epoch.</param>
+public readonly record struct TrainingProgress(int Epoch, long Update, double Loss, double ValidationLoss, double SequencesPerSecond, float LearningRate, bool EndOfEpoch);
+
+/// <summary>The outcome of <see cref="Trainer{TModel}.Fit"/>.</summary>
+/// <param name="Epochs">Epochs completed.</param>
+/// <param name="Updates">Optimizer updates made.</param>
+/// <param name="TrainingLoss">Mean training loss per epoch.</param>
+/// <param name="ValidationLoss">Validation loss per epoch (empty without validation data).</param>
+/// <param name="StoppedEarly">Whether early stopping ended the run (the best parameters were restored).</param>
+public sealed record TrainingReport(int Epochs, long Updates, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, bool StoppedEarly);
+
+/// <summary>Loss and accuracy of a model on a set of sequences.</summary>
+/// <param name="Loss">Mean loss over sequences.</param>
+/// <param name="Accuracy">Fraction of target steps predicted right (arg-max class, or 0.5 threshold), NaN for mean squared error.</param>
+public readonly record struct Evaluation(double Loss, double Accuracy);
