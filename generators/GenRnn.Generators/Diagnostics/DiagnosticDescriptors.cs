@@ -82,6 +82,11 @@ internal static class DiagnosticDescriptors
         "Layer attribute without [RecurrentModel]",
         "'{0}' has layer attributes but no [RecurrentModel]; add [RecurrentModel] so GenRnn generates the model");
 
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "GRNN016",
+        "Unknown head activation",
+        "[Dense] has Activation = {0}, which is not an Activation member; use Activation.Identity, Activation.Tanh, Activation.Sigmoid or Activation.Softmax");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

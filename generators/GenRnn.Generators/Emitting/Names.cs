@@ -1,3 +1,6 @@
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+
 namespace GenRnn.Generators.Emitting;
 
 /// <summary>Fully qualified names used by generated code, so user usings and type names never clash with it.</summary>
@@ -13,4 +16,10 @@ internal static class Names
     public const string ArgumentException = "global::System.ArgumentException";
     public const string Trace = "global::GenRnn.Trace";
     public const string MethodImpl = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary>A name as it must be written in code: keywords (a class <c>@class</c>) get their '@' back.</summary>
+    public static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+
+    /// <summary>A dotted namespace name with each part written as <see cref="Identifier"/>.</summary>
+    public static string Qualified(string name) => string.Join(".", name.Split('.').Select(Identifier));
 }

@@ -4,8 +4,8 @@ namespace GenRnn.Generators.Model;
 /// Everything the emitter needs to write one model. Every member must have value equality (strings, ints, enums,
 /// records, EquatableArray): no ISymbol, SyntaxNode, Location or Compilation, or the pipeline stops caching.
 /// </summary>
-/// <param name="Namespace">The containing namespace, or empty for the global namespace.</param>
-/// <param name="TypeName">The class's name.</param>
+/// <param name="Namespace">The containing namespace as written in metadata (no '@' on keywords), or empty for the global namespace.</param>
+/// <param name="TypeName">The class's name as written in metadata (no '@' on keywords).</param>
 /// <param name="Vocabulary">Embedding vocabulary, or 0 without an embedding.</param>
 /// <param name="EmbeddingDimensions">Embedding dimensions, or 0.</param>
 /// <param name="Layers">Recurrent layers, bottom first.</param>

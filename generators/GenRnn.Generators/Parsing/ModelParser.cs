@@ -18,10 +18,18 @@ internal static class ModelParser
     public const int MaxVocabulary = 16_777_216;
     public const int MaxOutputs = 1_048_576;
 
+    // The parameters live in one float[] indexed with int offsets: Array.MaxLength.
+    public const int MaxParameters = 0x7FFFFFC7;
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var symbol = (INamedTypeSymbol)context.TargetSymbol;
         var diagnostics = new List<DiagnosticInfo>();
+        if (!IsPrimaryDeclaration(context, symbol))
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
         LocationInfo? modelLocation = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
 
         CheckTypeShape(symbol, context.TargetNode, modelLocation, diagnostics);
@@ -29,7 +37,7 @@ internal static class ModelParser
         List<(AttributeData Data, SyntaxNode Syntax)>? layers = CollectLayerAttributes(symbol, cancellationToken, modelLocation, diagnostics);
         if (layers is null)
         {
-            // An attribute with compile errors: the compiler reports it; there is nothing sound to generate.
+            // An attribute with compile errors (the compiler reports it) or layers without an order: nothing sound to generate.
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
@@ -38,11 +46,35 @@ internal static class ModelParser
         return new ParseResult(hasErrors ? null : model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
     }
 
+    /// <summary>
+    /// Whether this declaration is the one to parse: it has a name (the compiler reports a missing one), and it holds the
+    /// class's first [RecurrentModel], so a class with the attribute repeated on several partial declarations (which the
+    /// compiler reports) is generated once.
+    /// </summary>
+    private static bool IsPrimaryDeclaration(GeneratorAttributeSyntaxContext context, INamedTypeSymbol symbol)
+    {
+        if (context.TargetNode is TypeDeclarationSyntax { Identifier.IsMissing: true })
+        {
+            return false;
+        }
+
+        SyntaxReference? first = symbol.GetAttributes()
+            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeNames.RecurrentModel)?.ApplicationSyntaxReference;
+        return first is null || (first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span));
+    }
+
     private static void CheckTypeShape(INamedTypeSymbol symbol, SyntaxNode node, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (node is not ClassDeclarationSyntax)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, location, symbol.Name, "not a class"));
+            string kind = node switch
+            {
+                RecordDeclarationSyntax => "a record",
+                StructDeclarationSyntax => "a struct",
+                InterfaceDeclarationSyntax => "an interface",
+                _ => "not a class",
+            };
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTypeKind, location, symbol.Name, kind));
             return;
         }
 
@@ -77,7 +109,7 @@ internal static class ModelParser
         }
     }
 
-    /// <summary>The layer attributes in source order, or null when one of them does not bind.</summary>
+    /// <summary>The layer attributes in source order, or null when one of them does not bind or they have no order.</summary>
     private static List<(AttributeData, SyntaxNode)>? CollectLayerAttributes(
         INamedTypeSymbol symbol, CancellationToken cancellationToken, LocationInfo? modelLocation, List<DiagnosticInfo> diagnostics)
     {
@@ -103,7 +135,9 @@ internal static class ModelParser
         var owners = layers.Select(l => l.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>()).Distinct().Count();
         if (owners > 1)
         {
+            // Without an order the layers cannot be checked against each other either.
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersOnSeveralDeclarations, modelLocation, symbol.Name));
+            return null;
         }
 
         layers.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
@@ -122,7 +156,8 @@ internal static class ModelParser
         var layers = new List<LayerModel>();
         string previousName = "";
         int previousOutput = 0; // floats per step leaving the previous layer; 0 before the first
-        bool seenDense = false;
+        LocationInfo? denseLocation = null; // the head, once seen
+        bool reportedLayerAfterDense = false;
 
         for (int index = 0; index < attributes.Count; index++)
         {
@@ -132,10 +167,19 @@ internal static class ModelParser
             string name = data.AttributeClass!.ToDisplayString();
             string shortName = data.AttributeClass.Name.Substring(0, data.AttributeClass.Name.Length - "Attribute".Length);
 
-            if (seenDense)
+            if (denseLocation is not null && name != AttributeNames.Embedding)
             {
-                // Anything after the head (including a second head) is misplaced.
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNotLast, location));
+                // A second head is misplaced itself; recurrent layers after the head mean the head is not last.
+                if (name == AttributeNames.Dense)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNotLast, location));
+                }
+                else if (!reportedLayerAfterDense)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNotLast, denseLocation));
+                    reportedLayerAfterDense = true;
+                }
+
                 continue;
             }
 
@@ -166,13 +210,14 @@ internal static class ModelParser
                         continue;
                     }
 
-                    seenDense = true;
+                    denseLocation = location;
                     headOutputs = Int(data, 0);
-                    activation = (HeadActivation)Named(data, "Activation", 0);
+                    int activationValue = Named(data, "Activation", 0);
+                    activation = (HeadActivation)activationValue;
                     CheckSize(diagnostics, location, shortName, "outputSize", headOutputs, MaxOutputs);
-                    if (activation is < HeadActivation.Identity or > HeadActivation.Softmax)
+                    if (activationValue is < (int)HeadActivation.Identity or > (int)HeadActivation.Softmax)
                     {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingOptions, location, "Dense", $"has Activation = {(int)activation}, which is not a defined Activation; use Identity, Tanh, Sigmoid or Softmax"));
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownActivation, location, activationValue));
                     }
 
                     if (activation == HeadActivation.Softmax && headOutputs == 1)
@@ -214,8 +259,41 @@ internal static class ModelParser
             return null;
         }
 
-        string ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        return new ModelSpec(ns, symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation);
+        // Each size is within its limit, but together they can overflow the int offsets of the flat buffers.
+        if (!diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+        {
+            long parameters = ParameterCount(vocabulary, dimensions, layers, headOutputs);
+            if (parameters > MaxParameters)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "ParameterCount", parameters, MaxParameters));
+            }
+        }
+
+        return new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation);
+    }
+
+    /// <summary>The parameter count of valid sizes, as long (the same sum as ModelLayout, which works in int).</summary>
+    private static long ParameterCount(int vocabulary, int dimensions, List<LayerModel> layers, int headOutputs)
+    {
+        long count = ((long)vocabulary * dimensions) + ((long)headOutputs * (layers[layers.Count - 1].HiddenSize + 1));
+        foreach (LayerModel layer in layers)
+        {
+            count += ((long)layer.GateSize * (layer.InputSize + layer.HiddenSize + 2)) + (layer.Cell == CellKind.PeepholeLstm ? 3L * layer.HiddenSize : 0);
+        }
+
+        return count;
+    }
+
+    /// <summary>The dotted namespace as metadata names it (no '@' on keywords: it is a hint name and a string); empty for the global namespace.</summary>
+    private static string NamespaceName(INamespaceSymbol? ns)
+    {
+        var parts = new List<string>();
+        for (INamespaceSymbol? n = ns; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
+        {
+            parts.Insert(0, n.Name);
+        }
+
+        return string.Join(".", parts);
     }
 
     private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)
