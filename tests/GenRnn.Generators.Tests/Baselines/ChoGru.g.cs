@@ -260,9 +260,18 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         carry.CopyTo(stateGradient);
     }
 
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void CheckLength(int actual, int expected, string name)
     {
-        if (actual != expected) throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
+        if (actual != expected) ThrowLength(actual, expected, name);
+    }
+
+    // Kept out of line so the checks on the hot path stay small.
+    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string name)
+    {
+        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
     }
 
     private static int CheckSequence(int inputs, int state, int outputs)
@@ -329,10 +338,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     }
 
     // r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Reset(ref float gates, ref float gh, ref float h, ref float rh)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             var r = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, n));
             var z = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, n + 3));
@@ -343,10 +352,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     }
 
     // n = tanh(x_n + W_hn (r h) + b_hn), h' = (1 - z) n + z h
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Update(ref float gates, ref float gh, ref float h, ref float recH)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 3);
             var nn = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, n + 6));
@@ -379,10 +388,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     }
 
     // da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Gradient(ref float gates, ref float hPrev, ref float dh, ref float da, ref float rh, ref float drh)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n);
             var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 3);
@@ -398,10 +407,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     }
 
     // d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) and dh_prev += d(rh) r
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float da, ref float dh)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n);
             var d = global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, n);
@@ -411,16 +420,17 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     }
 
     // dst[n] += a[n], n < 3
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_3(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
     }
 
     // dst[n] = a[n], n < 9
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_9(ref float a, ref float dst)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 9).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 9));
@@ -430,11 +440,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_2x9s9(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 1; n += 8)
             {
+                const int n = 0;
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 2; k++)
@@ -445,15 +454,27 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
             }
-        }
-        for (; n < 9; n++)
-        {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 2; k++)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9 + n);
+                const int n = 8;
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 2; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+        }
+        else
+        {
+            for (int n = 0; n < 9; n += 1)
+            {
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 2; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            }
         }
     }
 
@@ -461,8 +482,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_3x6s9(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 6; n++)
+        for (int n = 0; n < 6; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 3; k++)
@@ -477,8 +497,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_3x3s9(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 3; k++)
@@ -497,29 +516,32 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9);
             float sum = 0f;
-            int n = 0;
-            for (; n < 3; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 3; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
     // dst[n] += a[n], n < 9
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_9(ref float a, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 1; n += 8)
             {
+                const int n = 0;
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
+            {
+                const int n = 8;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
-        for (; n < 9; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            for (int n = 0; n < 9; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
     }
 
@@ -531,17 +553,23 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (; n <= 1; n += 8)
                 {
+                    const int n = 0;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
+                {
+                    const int n = 8;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
-            for (; n < 9; n++)
+            else
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                for (int n = 0; n < 9; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
         }
     }
@@ -554,8 +582,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
-            int n = 0;
-            for (; n < 6; n++)
+            for (int n = 0; n < 6; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -570,8 +597,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
-            int n = 0;
-            for (; n < 3; n++)
+            for (int n = 0; n < 3; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -586,11 +612,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9);
             float sum = 0f;
-            int n = 0;
-            for (; n < 6; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 6; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
@@ -602,22 +624,23 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         for (int k = 0; k < 2; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9);
-            float sum = 0f;
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (; n <= 1; n += 8)
+                for (int n = 0; n < 8; n += 8)
                 {
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                for (int n = 8; n < 9; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            for (; n < 9; n++)
+            else
             {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                float sum = 0f;
+                for (int n = 0; n < 9; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 }

@@ -262,9 +262,18 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         carry.CopyTo(stateGradient);
     }
 
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void CheckLength(int actual, int expected, string name)
     {
-        if (actual != expected) throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
+        if (actual != expected) ThrowLength(actual, expected, name);
+    }
+
+    // Kept out of line so the checks on the hot path stay small.
+    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string name)
+    {
+        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
     }
 
     private static int CheckSequence(int inputs, int state, int outputs)
@@ -325,10 +334,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     }
 
     // h' = tanh(a)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Update(ref float gates, ref float h, ref float recH)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var a = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n));
             global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n) = a;
@@ -354,10 +363,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     }
 
     // da = dh (1 - h^2); the recurrent product refills dh
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Gradient(ref float recH, ref float dh, ref float da)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var y = global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) * (1f - y * y);
@@ -406,26 +415,27 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     }
 
     // dst[n] += a[n], n < 3
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_3(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 3; n++)
+        for (int n = 0; n < 3; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
     }
 
     // dst[n] = a[n], n < 3
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_3(ref float a, ref float dst)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 3));
     }
 
     // dst[n] = a[n] + b[n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Add_4(ref float a, ref float b, ref float dst)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
         }
@@ -435,8 +445,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_3x4s4(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 3; k++)
@@ -451,8 +460,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x4s4(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 4; k++)
@@ -464,10 +472,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     }
 
     // dst[n] += a[n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_4(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
@@ -481,8 +489,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
-            int n = 0;
-            for (; n < 4; n++)
+            for (int n = 0; n < 4; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -497,8 +504,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
-            int n = 0;
-            for (; n < 4; n++)
+            for (int n = 0; n < 4; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -513,11 +519,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
             float sum = 0f;
-            int n = 0;
-            for (; n < 4; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
@@ -530,16 +532,13 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
             float sum = 0f;
-            int n = 0;
-            for (; n < 4; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
     // dst[n] = a[n], n < 5
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_5(ref float a, ref float dst)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 5).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 5));
@@ -549,8 +548,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x5s5(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 5; n++)
+        for (int n = 0; n < 5; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 4; k++)
@@ -562,10 +560,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     }
 
     // dst[n] += a[n], n < 5
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_5(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 5; n++)
+        for (int n = 0; n < 5; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
@@ -579,8 +577,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 5);
-            int n = 0;
-            for (; n < 5; n++)
+            for (int n = 0; n < 5; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -595,11 +592,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 5);
             float sum = 0f;
-            int n = 0;
-            for (; n < 5; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 5; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }

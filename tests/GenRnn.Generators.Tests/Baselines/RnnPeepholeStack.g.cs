@@ -263,9 +263,18 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         carry.CopyTo(stateGradient);
     }
 
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void CheckLength(int actual, int expected, string name)
     {
-        if (actual != expected) throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
+        if (actual != expected) ThrowLength(actual, expected, name);
+    }
+
+    // Kept out of line so the checks on the hot path stay small.
+    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string name)
+    {
+        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
     }
 
     private static int CheckSequence(int inputs, int state, int outputs)
@@ -327,10 +336,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     }
 
     // h' = tanh(a)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Update(ref float gates, ref float h, ref float recH)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var a = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n));
             global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n) = a;
@@ -356,10 +365,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     }
 
     // da = dh (1 - h^2); the recurrent product refills dh
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Gradient(ref float recH, ref float dh, ref float da)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var y = global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) * (1f - y * y);
@@ -380,13 +389,13 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     }
 
     // i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH, ref float peep)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 1; n += 16)
             {
+                const int n = 0;
                 var cp = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(n));
                 var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(n + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(n)) * cp);
                 var f = global::GenRnn.Activations.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(n + 17)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(n + 17)) * cp);
@@ -403,10 +412,28 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(hn, ref h, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(hn, ref recH, (nuint)(n));
             }
+            {
+                const int n = 16;
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n);
+                var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) * cp);
+                var f = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17) * cp);
+                var gg = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34));
+                var cn = f * cp + i * gg;
+                var o = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34) * cn);
+                var hn = o * global::GenRnn.Activations.Tanh(cn);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = i;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = gg;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = o;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref h, n) = hn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n) = hn;
+            }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 9; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 var cp = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n));
                 var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(n + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(n)) * cp);
@@ -424,24 +451,45 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(hn, ref h, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(hn, ref recH, (nuint)(n));
             }
+            {
+                const int n = 16;
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n);
+                var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) * cp);
+                var f = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17) * cp);
+                var gg = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34));
+                var cn = f * cp + i * gg;
+                var o = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34) * cn);
+                var hn = o * global::GenRnn.Activations.Tanh(cn);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = i;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = gg;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = o;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref h, n) = hn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n) = hn;
+            }
         }
-        for (; n < 17; n++)
+        else
         {
-            var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n);
-            var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) * cp);
-            var f = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17) * cp);
-            var gg = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34));
-            var cn = f * cp + i * gg;
-            var o = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34) * cn);
-            var hn = o * global::GenRnn.Activations.Tanh(cn);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = i;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = f;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = gg;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = o;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = cn;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n) = cn;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref h, n) = hn;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n) = hn;
+            for (int n = 0; n < 17; n += 1)
+            {
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n);
+                var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) * cp);
+                var f = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17) * cp);
+                var gg = global::GenRnn.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34));
+                var cn = f * cp + i * gg;
+                var o = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) + global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34) * cn);
+                var hn = o * global::GenRnn.Activations.Tanh(cn);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = i;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = gg;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = o;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n) = cn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref h, n) = hn;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n) = hn;
+            }
         }
     }
 
@@ -463,13 +511,13 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);
     // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da, ref float peep, ref float dpeep)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 1; n += 16)
             {
+                const int n = 0;
                 var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(n + 0));
                 var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(n + 17));
                 var gg = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(n + 34));
@@ -493,10 +541,35 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dpeep, (nuint)(n + 17)) + daf * cp, ref dpeep, (nuint)(n + 17));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dpeep, (nuint)(n + 34)) + dao * ct, ref dpeep, (nuint)(n + 34));
             }
+            {
+                const int n = 16;
+                var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0);
+                var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17);
+                var gg = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34);
+                var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51);
+                var ct = global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n);
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, n);
+                var tc = global::GenRnn.Activations.Tanh(ct);
+                var dhv = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n);
+                var dao = dhv * tc * o * (1f - o);
+                var dct = global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) + dhv * o * (1f - tc * tc) + dao * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34);
+                var dai = dct * gg * i * (1f - i);
+                var daf = dct * cp * f * (1f - f);
+                var dag = dct * i * (1f - gg * gg);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
+            }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 9; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(n + 0));
                 var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(n + 17));
@@ -521,63 +594,102 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dpeep, (nuint)(n + 17)) + daf * cp, ref dpeep, (nuint)(n + 17));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dpeep, (nuint)(n + 34)) + dao * ct, ref dpeep, (nuint)(n + 34));
             }
+            {
+                const int n = 16;
+                var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0);
+                var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17);
+                var gg = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34);
+                var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51);
+                var ct = global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n);
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, n);
+                var tc = global::GenRnn.Activations.Tanh(ct);
+                var dhv = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n);
+                var dao = dhv * tc * o * (1f - o);
+                var dct = global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) + dhv * o * (1f - tc * tc) + dao * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34);
+                var dai = dct * gg * i * (1f - i);
+                var daf = dct * cp * f * (1f - f);
+                var dag = dct * i * (1f - gg * gg);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
+            }
         }
-        for (; n < 17; n++)
+        else
         {
-            var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0);
-            var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17);
-            var gg = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34);
-            var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51);
-            var ct = global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n);
-            var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, n);
-            var tc = global::GenRnn.Activations.Tanh(ct);
-            var dhv = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n);
-            var dao = dhv * tc * o * (1f - o);
-            var dct = global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) + dhv * o * (1f - tc * tc) + dao * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34);
-            var dai = dct * gg * i * (1f - i);
-            var daf = dct * cp * f * (1f - f);
-            var dag = dct * i * (1f - gg * gg);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
+            for (int n = 0; n < 17; n += 1)
+            {
+                var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0);
+                var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17);
+                var gg = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34);
+                var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51);
+                var ct = global::System.Runtime.CompilerServices.Unsafe.Add(ref recC, n);
+                var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, n);
+                var tc = global::GenRnn.Activations.Tanh(ct);
+                var dhv = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n);
+                var dao = dhv * tc * o * (1f - o);
+                var dct = global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) + dhv * o * (1f - tc * tc) + dao * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 34);
+                var dai = dct * gg * i * (1f - i);
+                var daf = dct * cp * f * (1f - f);
+                var dag = dct * i * (1f - gg * gg);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
+            }
         }
     }
 
     // dst[n] += a[n], n < 17
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_17(ref float a, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 1; n += 16)
             {
+                const int n = 0;
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
+            {
+                const int n = 16;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 9; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
+            {
+                const int n = 16;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
-        for (; n < 17; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            for (int n = 0; n < 17; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
     }
 
     // dst[n] = a[n] + b[n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Add_4(ref float a, ref float b, ref float dst)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
         }
@@ -587,8 +699,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_3x4s4(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 3; k++)
@@ -603,8 +714,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x4s4(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 4; k++)
@@ -616,10 +726,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     }
 
     // dst[n] += a[n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_4(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
@@ -633,8 +743,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
-            int n = 0;
-            for (; n < 4; n++)
+            for (int n = 0; n < 4; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -649,8 +758,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
-            int n = 0;
-            for (; n < 4; n++)
+            for (int n = 0; n < 4; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
@@ -665,11 +773,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
             float sum = 0f;
-            int n = 0;
-            for (; n < 4; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
@@ -682,36 +786,43 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
             float sum = 0f;
-            int n = 0;
-            for (; n < 4; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
     // dst[n] = a[n] + b[n], n < 68
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Add_68(ref float a, ref float b, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 52; n += 16)
+            for (int n = 0; n < 64; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
             }
+            for (int n = 64; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 60; n += 8)
+            for (int n = 0; n < 64; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
             }
+            for (int n = 64; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            }
         }
-        for (; n < 68; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            for (int n = 0; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            }
         }
     }
 
@@ -719,10 +830,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x68s68(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 4; n += 64)
+            for (int n = 0; n < 64; n += 64)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
                 var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 16));
@@ -743,22 +853,19 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
             }
-            for (; n <= 52; n += 16)
+            for (int n = 64; n < 68; n += 1)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 4; k++)
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 36; n += 32)
+            for (int n = 0; n < 64; n += 32)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
                 var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 8));
@@ -779,27 +886,27 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
             }
-            for (; n <= 60; n += 8)
+            for (int n = 64; n < 68; n += 1)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 4; k++)
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
-        for (; n < 68; n++)
+        else
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
+            for (int n = 0; n < 68; n += 1)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
         }
     }
 
@@ -807,10 +914,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_17x68s68(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 4; n += 64)
+            for (int n = 0; n < 64; n += 64)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
                 var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 16));
@@ -831,22 +937,19 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
             }
-            for (; n <= 52; n += 16)
+            for (int n = 64; n < 68; n += 1)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 17; k++)
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 36; n += 32)
+            for (int n = 0; n < 64; n += 32)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
                 var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 8));
@@ -867,51 +970,62 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
             }
-            for (; n <= 60; n += 8)
+            for (int n = 64; n < 68; n += 1)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 17; k++)
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
-        for (; n < 68; n++)
+        else
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 17; k++)
+            for (int n = 0; n < 68; n += 1)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 17; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
         }
     }
 
     // dst[n] += a[n], n < 68
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_68(ref float a, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 52; n += 16)
+            for (int n = 0; n < 64; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
+            for (int n = 64; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 60; n += 8)
+            for (int n = 0; n < 64; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
+            for (int n = 64; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
-        for (; n < 68; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            for (int n = 0; n < 68; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
     }
 
@@ -923,24 +1037,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 68);
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (; n <= 52; n += 16)
+                for (int n = 0; n < 64; n += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
+                for (int n = 64; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (; n <= 60; n += 8)
+                for (int n = 0; n < 64; n += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
+                for (int n = 64; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
-            for (; n < 68; n++)
+            else
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                for (int n = 0; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
         }
     }
@@ -953,24 +1077,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 68);
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (; n <= 52; n += 16)
+                for (int n = 0; n < 64; n += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
+                for (int n = 64; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (; n <= 60; n += 8)
+                for (int n = 0; n < 64; n += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
+                for (int n = 64; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
-            for (; n < 68; n++)
+            else
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                for (int n = 0; n < 68; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
         }
     }
@@ -982,31 +1116,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         for (int k = 0; k < 17; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68);
-            float sum = 0f;
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; n <= 52; n += 16)
+                for (int n = 0; n < 64; n += 16)
                 {
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (; n <= 60; n += 8)
+                for (int n = 0; n < 64; n += 8)
                 {
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            for (; n < 68; n++)
+            else
             {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                float sum = 0f;
+                for (int n = 0; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
@@ -1017,31 +1154,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         for (int k = 0; k < 4; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68);
-            float sum = 0f;
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; n <= 52; n += 16)
+                for (int n = 0; n < 64; n += 16)
                 {
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (; n <= 60; n += 8)
+                for (int n = 0; n < 64; n += 8)
                 {
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            for (; n < 68; n++)
+            else
             {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                float sum = 0f;
+                for (int n = 0; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 }

@@ -262,9 +262,18 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         carry.CopyTo(stateGradient);
     }
 
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void CheckLength(int actual, int expected, string name)
     {
-        if (actual != expected) throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
+        if (actual != expected) ThrowLength(actual, expected, name);
+    }
+
+    // Kept out of line so the checks on the hot path stay small.
+    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string name)
+    {
+        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
     }
 
     private static int CheckSequence(int inputs, int state, int outputs)
@@ -326,10 +335,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     }
 
     // c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var cp = global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n);
             var i = global::GenRnn.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0));
@@ -367,10 +376,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);
     // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da)
     {
-        int n = 0;
-        for (; n < 4; n++)
+        for (int n = 0; n < 4; n += 1)
         {
             var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0);
             var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 4);
@@ -420,26 +429,29 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     }
 
     // dst[n] = a[n] + b[n], n < 16
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Add_16(ref float a, ref float b, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 0; n += 16)
             {
+                const int n = 0;
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 8; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
             }
         }
-        for (; n < 16; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            for (int n = 0; n < 16; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            }
         }
     }
 
@@ -447,11 +459,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_1x16s16(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 0; n += 16)
             {
+                const int n = 0;
                 var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 1; k++)
@@ -463,9 +474,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 8; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
@@ -478,14 +489,17 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
             }
         }
-        for (; n < 16; n++)
+        else
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 1; k++)
+            for (int n = 0; n < 16; n += 1)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 1; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
         }
     }
 
@@ -493,11 +507,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x16s16(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 0; n += 16)
             {
+                const int n = 0;
                 var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
@@ -509,9 +522,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 8; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
@@ -524,38 +537,44 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
             }
         }
-        for (; n < 16; n++)
+        else
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
+            for (int n = 0; n < 16; n += 1)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
+                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
         }
     }
 
     // dst[n] += a[n], n < 16
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_16(ref float a, ref float dst)
     {
-        int n = 0;
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (; n <= 0; n += 16)
             {
+                const int n = 0;
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
         }
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (; n <= 8; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
         }
-        for (; n < 16; n++)
+        else
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            for (int n = 0; n < 16; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
         }
     }
 
@@ -567,24 +586,26 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (; n <= 0; n += 16)
                 {
+                    const int n = 0;
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (; n <= 8; n += 8)
+                for (int n = 0; n < 16; n += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
             }
-            for (; n < 16; n++)
+            else
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                for (int n = 0; n < 16; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
         }
     }
@@ -597,24 +618,26 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (; n <= 0; n += 16)
                 {
+                    const int n = 0;
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (; n <= 8; n += 8)
+                for (int n = 0; n < 16; n += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
             }
-            for (; n < 16; n++)
+            else
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                for (int n = 0; n < 16; n += 1)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                }
             }
         }
     }
@@ -626,31 +649,32 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         for (int k = 0; k < 4; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16);
-            float sum = 0f;
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; n <= 0; n += 16)
+                for (int n = 0; n < 16; n += 16)
                 {
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (; n <= 8; n += 8)
+                for (int n = 0; n < 16; n += 8)
                 {
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            for (; n < 16; n++)
+            else
             {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                float sum = 0f;
+                for (int n = 0; n < 16; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
@@ -661,35 +685,37 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         for (int k = 0; k < 1; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16);
-            float sum = 0f;
-            int n = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (; n <= 0; n += 16)
+                for (int n = 0; n < 16; n += 16)
                 {
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (; n <= 8; n += 8)
+                for (int n = 0; n < 16; n += 8)
                 {
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
-                sum += global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            for (; n < 16; n++)
+            else
             {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                float sum = 0f;
+                for (int n = 0; n < 16; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
     // dst[n] = a[n], n < 1
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_1(ref float a, ref float dst)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 1).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 1));
@@ -699,9 +725,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_4x1s1(ref float w, ref float v, ref float acc)
     {
-        int n = 0;
-        for (; n < 1; n++)
         {
+            const int n = 0;
             float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
             for (int k = 0; k < 4; k++)
             {
@@ -712,11 +737,11 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     }
 
     // dst[n] += a[n], n < 1
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_1(ref float a, ref float dst)
     {
-        int n = 0;
-        for (; n < 1; n++)
         {
+            const int n = 0;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
     }
@@ -729,9 +754,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 1);
-            int n = 0;
-            for (; n < 1; n++)
             {
+                const int n = 0;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
             }
         }
@@ -745,11 +769,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 1);
             float sum = 0f;
-            int n = 0;
-            for (; n < 1; n++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            }
+            for (int n = 0; n < 1; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
