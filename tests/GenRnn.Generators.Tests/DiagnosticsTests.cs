@@ -222,6 +222,8 @@ public sealed class DiagnosticsTests
     [InlineData("[Embedding(65536, 65536)]\n[Rnn(65536, 1)]", "RecurrentModel", "[RecurrentModel] has ParameterCount = 4295032835, above the largest supported value 2147483591")]
     // 1048576 * (2048 + 1) + 2048 * (1 + 2048 + 2).
     [InlineData("[Rnn(1, 2048)]\n[Dense(1048576)]", "RecurrentModel", "[RecurrentModel] has ParameterCount = 2152732672, above the largest supported value 2147483591")]
+    // Six LSTM layers of 2048 record 1 + 6 * (4 * 2048 + 2048 + 2048) floats per step.
+    [InlineData("[Lstm(1, 2048)]\n[Lstm(2048, 2048)]\n[Lstm(2048, 2048)]\n[Lstm(2048, 2048)]\n[Lstm(2048, 2048)]\n[Lstm(2048, 2048)]", "RecurrentModel", "[RecurrentModel] has floats recorded per step (all layers' gates and states) = 73729, above the largest supported value 65536")]
     public void GRNN014_TooLarge(string layers, string located, string message)
     {
         (Diagnostic d, GeneratorRun run) = Single(Model(layers), "GRNN014");

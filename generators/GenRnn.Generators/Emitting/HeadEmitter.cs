@@ -49,15 +49,32 @@ internal static class HeadEmitter
         w.Line("// Head backward: dz = dy through F (or dz given as logit gradients); dW += h dz^T, db += dz, dh += W dz");
         w.Line(Names.MethodImpl);
         w.Open("private static void HeadBackward(ref float p, ref float g, ref float h, ref float y, ref float dy, bool fromLogits, ref float dz, ref float dh)");
-        w.Open("if (fromLogits)");
-        w.Line($"{k.Copy(o)}(ref dy, ref dz);");
-        w.Close();
-        w.Open("else");
-        switch (layout.Model.HeadActivation)
+        if (layout.Model.HeadActivation == HeadActivation.Identity)
         {
-            case HeadActivation.Identity:
-                w.Line($"{k.Copy(o)}(ref dy, ref dz);");
-                break;
+            // Outputs are the logits: both kinds of gradient are the same.
+            w.Line($"{k.Copy(o)}(ref dy, ref dz);");
+        }
+        else
+        {
+            w.Open("if (fromLogits)");
+            w.Line($"{k.Copy(o)}(ref dy, ref dz);");
+            w.Close();
+            w.Open("else");
+            WriteActivationGradient(w, layout.Model.HeadActivation, o);
+            w.Close();
+        }
+
+        w.Line($"{k.Accumulate(o)}(ref dz, ref {CellEmitter.At("g", layout.HeadBias)});");
+        w.Line($"{k.Ger(h, o, o)}(ref {CellEmitter.At("g", layout.HeadWeight)}, ref h, ref dz);");
+        w.Line($"{k.GemvTransposed(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref dz, ref dh);");
+        w.Close();
+    }
+
+    /// <summary>dz = dy through the head's activation, from the recorded outputs y.</summary>
+    private static void WriteActivationGradient(SourceWriter w, HeadActivation activation, int o)
+    {
+        switch (activation)
+        {
             case HeadActivation.Tanh:
                 Loops.Elementwise(w, o, v => w.Line(v.Store("dz", "n", $"{v.Load("dy", "n")} * ({v.One} - {v.Load("y", "n")} * {v.Load("y", "n")})")));
                 break;
@@ -71,11 +88,5 @@ internal static class HeadEmitter
                 w.Line($"for (int n = 0; n < {o}; n++) {Names.Unsafe}.Add(ref dz, n) = {Names.Unsafe}.Add(ref y, n) * ({Names.Unsafe}.Add(ref dy, n) - dot);");
                 break;
         }
-
-        w.Close();
-        w.Line($"{k.Accumulate(o)}(ref dz, ref {CellEmitter.At("g", layout.HeadBias)});");
-        w.Line($"{k.Ger(h, o, o)}(ref {CellEmitter.At("g", layout.HeadWeight)}, ref h, ref dz);");
-        w.Line($"{k.GemvTransposed(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref dz, ref dh);");
-        w.Close();
     }
 }

@@ -18,6 +18,9 @@ internal static class ModelParser
     public const int MaxVocabulary = 16_777_216;
     public const int MaxOutputs = 1_048_576;
 
+    // 64K floats (256 KB) of per-step stack scratch at most, well within a thread's default stack.
+    public const int MaxStepRecord = 65_536;
+
     // The parameters live in one float[] indexed with int offsets: Array.MaxLength.
     public const int MaxParameters = 0x7FFFFFC7;
 
@@ -267,6 +270,13 @@ internal static class ModelParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "ParameterCount", parameters, MaxParameters));
             }
+
+            // A step's record (inputs, gates and states of every layer) lives on the stack during inference.
+            long record = StepRecordFloats(vocabulary > 0 ? dimensions : layers[0].InputSize, layers, headOutputs);
+            if (parameters <= MaxParameters && record > MaxStepRecord)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "floats recorded per step (all layers' gates and states)", record, MaxStepRecord));
+            }
         }
 
         return new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation);
@@ -279,6 +289,18 @@ internal static class ModelParser
         foreach (LayerModel layer in layers)
         {
             count += ((long)layer.GateSize * (layer.InputSize + layer.HiddenSize + 2)) + (layer.Cell == CellKind.PeepholeLstm ? 3L * layer.HiddenSize : 0);
+        }
+
+        return count;
+    }
+
+    /// <summary>Floats of one step's record, as ModelLayout.StepRecordSize computes it.</summary>
+    private static long StepRecordFloats(int input, List<LayerModel> layers, int headOutputs)
+    {
+        long count = input + headOutputs;
+        foreach (LayerModel layer in layers)
+        {
+            count += layer.GateSize + layer.HiddenSize + (layer.IsLstm || layer.Cell == CellKind.Gru ? layer.HiddenSize : 0);
         }
 
         return count;

@@ -415,14 +415,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadBackward(ref float p, ref float g, ref float h, ref float y, ref float dy, bool fromLogits, ref float dz, ref float dh)
     {
-        if (fromLogits)
-        {
-            Copy_1(ref dy, ref dz);
-        }
-        else
-        {
-            Copy_1(ref dy, ref dz);
-        }
+        Copy_1(ref dy, ref dz);
         Acc_1(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 116));
         Ger_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 112), ref h, ref dz);
         GemvT_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 112), ref dz, ref dh);
