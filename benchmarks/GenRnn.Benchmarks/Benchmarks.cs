@@ -1,0 +1,114 @@
+using BenchmarkDotNet.Attributes;
+
+namespace GenRnn.Benchmarks;
+
+/// <summary>
+/// 1. Streaming: one step at batch 1 with the state carried from step to step, cycling through 100 fixed inputs.
+/// Generated <c>Step</c> (baseline) vs the scalar double reference vs ONNX Runtime on the T = 1 model.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Step")]
+public class StepBenchmarks : CaseBenchmark
+{
+    private OnnxRunner? _onnx;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        CreateRunners();
+        Checks.FirstStep(Generated, Reference);
+        _onnx = BenchCase.HasOnnx(Cell, Size, steps: 1) ? new OnnxRunner(Cell, Size, steps: 1) : null;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx?.Dispose();
+
+    [Benchmark(Baseline = true, Description = "GenRnn")]
+    public void GeneratedStep() => Generated.Step();
+
+    [Benchmark(Description = "Reference")]
+    public void ReferenceStep() => Reference.Step();
+
+    [Benchmark(Description = "OnnxRuntime")]
+    public void OnnxRuntimeStep() => (_onnx ?? throw MissingOnnx(1)).Step();
+}
+
+/// <summary>
+/// 2. Sequence inference: a 100-step <c>Forward</c> from the carried state (a block of a stream), batch 1.
+/// Generated (baseline) vs the reference vs ONNX Runtime on the T = 100 model.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Sequence")]
+public class SequenceBenchmarks : CaseBenchmark
+{
+    private OnnxRunner? _onnx;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        CreateRunners();
+        Checks.FirstStep(Generated, Reference);
+        Checks.Sequence(Generated, Reference);
+        _onnx = BenchCase.HasOnnx(Cell, Size, BenchCase.Steps) ? new OnnxRunner(Cell, Size, BenchCase.Steps) : null;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx?.Dispose();
+
+    [Benchmark(Baseline = true, Description = "GenRnn")]
+    public void GeneratedForward() => Generated.Forward();
+
+    [Benchmark(Description = "Reference")]
+    public void ReferenceForward() => Reference.Forward();
+
+    [Benchmark(Description = "OnnxRuntime")]
+    public void OnnxRuntimeForward() => (_onnx ?? throw MissingOnnx(BenchCase.Steps)).Forward();
+}
+
+/// <summary>
+/// 3. Training: from a zero state, a 100-step <c>Forward</c> recording a trace, then <c>Backward</c> (BPTT) with
+/// fixed output gradients, adding into the parameter gradients (input gradients skipped).
+/// Generated (baseline) vs the reference.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Training")]
+public class TrainingBenchmarks : CaseBenchmark
+{
+    [GlobalSetup]
+    public void Setup()
+    {
+        CreateRunners();
+        Checks.FirstStep(Generated, Reference);
+        Checks.Gradients(Generated, Reference);
+    }
+
+    [Benchmark(Baseline = true, Description = "GenRnn")]
+    public void GeneratedForwardBackward() => Generated.ForwardBackward();
+
+    [Benchmark(Description = "Reference")]
+    public void ReferenceForwardBackward() => Reference.ForwardBackward();
+}
+
+/// <summary>The parameters every benchmark shares: the cell and the size "{input}x{hidden}".</summary>
+public abstract class CaseBenchmark
+{
+    [ParamsAllValues]
+    public Cell Cell { get; set; }
+
+    [ParamsSource(nameof(Sizes))]
+    public string Size { get; set; } = BenchCase.Sizes[0];
+
+    public static IEnumerable<string> Sizes => BenchCase.Sizes;
+
+    protected GeneratedRunner Generated { get; private set; } = null!;
+
+    protected ReferenceRunner Reference { get; private set; } = null!;
+
+    protected void CreateRunners()
+    {
+        Generated = BenchCase.CreateGenerated(Cell, Size);
+        Reference = new ReferenceRunner(Generated);
+    }
+
+    protected InvalidOperationException MissingOnnx(int steps) => new($"No ONNX model {BenchCase.OnnxPath(Cell, Size, steps)}.");
+}

@@ -1,0 +1,94 @@
+namespace GenRnn.Benchmarks;
+
+/// <summary>
+/// A generated model at one (cell, size) with every buffer its benchmarks need, allocated once. The benchmark calls
+/// one virtual method per invocation; inside, the model is called through <see cref="IRecurrentModel{TSelf}"/> as
+/// any generic user code would (one interface dispatch, which tiered PGO usually devirtualises).
+/// </summary>
+public abstract class GeneratedRunner
+{
+    /// <summary>The model's parameters (for building the reference from the same values).</summary>
+    public abstract float[] Parameters { get; }
+
+    /// <summary>The model's gradient buffer (BPTT adds into it).</summary>
+    public abstract float[] Gradients { get; }
+
+    /// <summary>The model's description (for building the reference).</summary>
+    public abstract ModelDescription Description { get; }
+
+    /// <summary>The carried state (h, then c for LSTMs).</summary>
+    public abstract float[] State { get; }
+
+    /// <summary>The last step's output.</summary>
+    public abstract float[] Output { get; }
+
+    /// <summary>The last sequence's outputs (Steps x H).</summary>
+    public abstract float[] Outputs { get; }
+
+    /// <summary>Sets the carried state to zeros and the next step's input to the first one.</summary>
+    public abstract void Reset();
+
+    /// <summary>One streaming step, batch 1: the next input of the cycle, the state carried.</summary>
+    public abstract void Step();
+
+    /// <summary>A 100-step sequence from the carried state, which it leaves at the final state.</summary>
+    public abstract void Forward();
+
+    /// <summary>From a zero state: a 100-step forward pass with a trace, then BPTT back through it (+= into Gradients).</summary>
+    public abstract void ForwardBackward();
+}
+
+/// <inheritdoc />
+public sealed class GeneratedRunner<TModel> : GeneratedRunner
+    where TModel : class, IRecurrentModel<TModel>
+{
+    private readonly TModel _model = TModel.Create();
+    private readonly float[] _inputs = BenchCase.Inputs(TModel.InputSize);
+    private readonly float[] _outputGradients = BenchCase.OutputGradients(TModel.OutputSize);
+    private readonly float[] _state = new float[TModel.StateSize];
+    private readonly float[] _stateGradient = new float[TModel.StateSize];
+    private readonly float[] _output = new float[TModel.OutputSize];
+    private readonly float[] _outputs = new float[BenchCase.Steps * TModel.OutputSize];
+    private readonly Trace _trace;
+    private int _step;
+
+    public GeneratedRunner()
+    {
+        BenchCase.InitialiseParameters(_model.Parameters, TModel.HiddenSize);
+        _trace = _model.CreateTrace(BenchCase.Steps);
+    }
+
+    public override float[] Parameters => _model.Parameters;
+
+    public override float[] Gradients => _model.Gradients;
+
+    public override ModelDescription Description => TModel.Description;
+
+    public override float[] State => _state;
+
+    public override float[] Output => _output;
+
+    public override float[] Outputs => _outputs;
+
+    public override void Reset()
+    {
+        Array.Clear(_state);
+        _step = 0;
+    }
+
+    public override void Step()
+    {
+        _model.Step(_inputs.AsSpan(_step * TModel.InputSize, TModel.InputSize), _state, _output);
+        _step = _step + 1 == BenchCase.Steps ? 0 : _step + 1;
+    }
+
+    public override void Forward() => _model.Forward(_inputs, _state, _outputs);
+
+    public override void ForwardBackward()
+    {
+        Array.Clear(_state);
+        _model.Forward(_inputs, _state, _outputs, _trace);
+        Array.Clear(_stateGradient);
+        _model.Backward(_trace, _outputGradients, _stateGradient, Span<float>.Empty, _model.Gradients);
+    }
+}
