@@ -25,8 +25,8 @@ internal static class CellEmitter
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
-                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
-                w.Line($"{k.Gemv(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gh);");
+                Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
+                Gemv(w, k, layer.WeightHh, h, gh, 0, gh, "h", "gh");
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordHn)});");
                 break;
             case CellKind.GruResetBefore:
@@ -35,16 +35,16 @@ internal static class CellEmitter
                 w.Line($"ref float rh = ref {At("gh", gh)};");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
-                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
-                w.Line($"{k.Gemv(h, 2 * h, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gh);");
+                Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
+                Gemv(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h", "gh");
                 w.Line($"Layer{l}Reset(ref gates, ref gh, ref h, ref rh);");
-                w.Line($"{k.Gemv(h, h, gh)}(ref {At("p", layer.WeightHh + 2 * h)}, ref rh, ref {At("gh", 2 * h)});");
+                Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
                 w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref gates);");
-                w.Line($"{k.Gemv(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref x, ref gates);");
-                w.Line($"{k.Gemv(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref h, ref gates);");
+                Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
+                Gemv(w, k, layer.WeightHh, h, gh, 0, gh, "h", "gates");
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";
@@ -85,7 +85,7 @@ internal static class CellEmitter
                 w.Line($"ref float rh = ref {At("scratch", gh)};");
                 w.Line($"ref float drh = ref {At("scratch", gh + h)};");
                 w.Line($"Layer{l}Gradient(ref gates, ref hPrev, ref dh, ref da, ref rh, ref drh);");
-                w.Line($"{k.GemvTransposed(h, h, gh)}(ref {At("p", layer.WeightHh + 2 * h)}, ref {At("da", 2 * h)}, ref drh);");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 2 * h, gh, "da", 2 * h, "drh");
                 w.Line($"Layer{l}ResetGradient(ref gates, ref hPrev, ref drh, ref da, ref dh);");
                 break;
             case CellKind.Rnn:
@@ -99,21 +99,23 @@ internal static class CellEmitter
 
         w.Line($"{k.Accumulate(gh)}(ref da, ref {At("g", layer.BiasIh)});");
         w.Line($"{k.Accumulate(gh)}(ref {daH}, ref {At("g", layer.BiasHh)});");
-        w.Line($"{k.Ger(i, gh, gh)}(ref {At("g", layer.WeightIh)}, ref x, ref da);");
+        Ger(w, k, layer.WeightIh, i, gh, 0, gh, "x", "da", 0);
         if (m.Cell == CellKind.GruResetBefore)
         {
             // The n block of W_hh multiplies r*h, the r and z blocks multiply h.
-            w.Line($"{k.Ger(h, 2 * h, gh)}(ref {At("g", layer.WeightHh)}, ref hPrev, ref da);");
-            w.Line($"{k.Ger(h, h, gh)}(ref {At("g", layer.WeightHh + 2 * h)}, ref rh, ref {At("da", 2 * h)});");
-            w.Line($"{k.GemvTransposed(h, 2 * h, gh)}(ref {At("p", layer.WeightHh)}, ref da, ref dh);");
+            Ger(w, k, layer.WeightHh, h, gh, 0, 2 * h, "hPrev", "da", 0);
+            Ger(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "da", 2 * h);
+            GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "da", 0, "dh");
         }
         else
         {
-            w.Line($"{k.Ger(h, gh, gh)}(ref {At("g", layer.WeightHh)}, ref hPrev, ref {daH});");
-            w.Line($"{k.GemvTransposed(h, gh, gh)}(ref {At("p", layer.WeightHh)}, ref {daH}, ref dh);");
+            Ger(w, k, layer.WeightHh, h, gh, 0, gh, "hPrev", daH, 0);
+            GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, daH, 0, "dh");
         }
 
-        w.Line($"if (wantDx) {k.GemvTransposed(i, gh, gh)}(ref {At("p", layer.WeightIh)}, ref da, ref dx);");
+        w.Open("if (wantDx)");
+        GemvTransposed(w, k, layer.WeightIh, i, gh, 0, gh, "da", 0, "dx");
+        w.Close();
         w.Close();
         w.Line();
         WriteGradient(w, layer);
@@ -360,6 +362,21 @@ internal static class CellEmitter
 
         w.Close();
     }
+
+    /// <summary>acc[first..end) += W^T v over columns [first, end) of the blocked K x N matrix at <paramref name="offset"/> of the parameters.</summary>
+    public static void Gemv(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string v, string acc, int accOffset = 0) =>
+        BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.Gemv(rows, n, s), (kernel, matrix, column) =>
+            $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(acc, BlockedMatrix.Plus(accOffset, column))});");
+
+    /// <summary>dst[k] += sum over columns [first, end) of W[k, n] d[n] for the blocked matrix at <paramref name="offset"/> of the parameters.</summary>
+    public static void GemvTransposed(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst) =>
+        BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.GemvTransposed(rows, n, s), (kernel, matrix, column) =>
+            $"{kernel}(ref {matrix}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))}, ref {dst});");
+
+    /// <summary>G[k, n] += v[k] d[n] over columns [first, end) of the blocked matrix at <paramref name="offset"/> of the gradients.</summary>
+    public static void Ger(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string v, string d, int dOffset) =>
+        BlockedMatrix.Write(w, "g", offset, rows, columns, first, end, (n, s) => k.Ger(rows, n, s), (kernel, matrix, column) =>
+            $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))});");
 
     /// <summary>A reference to the float at a constant offset from <paramref name="reference"/>.</summary>
     public static string At(string reference, int offset) => offset == 0 ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";

@@ -12,7 +12,7 @@ internal static class HeadEmitter
         w.Line(Names.MethodImpl);
         w.Open("private static void HeadForward(ref float p, ref float h, ref float y)");
         w.Line($"{k.Copy(o)}(ref {CellEmitter.At("p", layout.HeadBias)}, ref y);");
-        w.Line($"{k.Gemv(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref h, ref y);");
+        CellEmitter.Gemv(w, k, layout.HeadWeight, h, o, 0, o, "h", "y");
         switch (layout.Model.HeadActivation)
         {
             case HeadActivation.Tanh:
@@ -65,8 +65,8 @@ internal static class HeadEmitter
         }
 
         w.Line($"{k.Accumulate(o)}(ref dz, ref {CellEmitter.At("g", layout.HeadBias)});");
-        w.Line($"{k.Ger(h, o, o)}(ref {CellEmitter.At("g", layout.HeadWeight)}, ref h, ref dz);");
-        w.Line($"{k.GemvTransposed(h, o, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref dz, ref dh);");
+        CellEmitter.Ger(w, k, layout.HeadWeight, h, o, 0, o, "h", "dz", 0);
+        CellEmitter.GemvTransposed(w, k, layout.HeadWeight, h, o, 0, o, "dz", 0, "dh");
         w.Close();
     }
 

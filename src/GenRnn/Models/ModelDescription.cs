@@ -34,10 +34,14 @@ public sealed record ModelDescription(
         return null;
     }
 
+    /// <summary>Gate rows per block of a stored weight matrix (see <see cref="ParameterTensor.BlockWidth"/>).</summary>
+    public const int ColumnBlock = 64;
+
     /// <summary>
     /// Describes a model and lays out its parameters as generated code does: the embedding (row-major [V][E]), then
-    /// per layer weight_ih and weight_hh stored transposed (for each input, a contiguous column of gate
-    /// pre-activations), bias_ih, bias_hh and the peepholes, then the head's weight (transposed) and bias.
+    /// per layer weight_ih and weight_hh stored transposed in blocks of <see cref="ColumnBlock"/> gate rows (for each
+    /// input, a contiguous run of gate pre-activations), bias_ih, bias_hh and the peepholes, then the head's weight
+    /// (blocked the same way) and bias.
     /// </summary>
     public static ModelDescription Create(string name, int vocabulary, int embeddingDimensions, IReadOnlyList<LayerSpec> layers, int headOutputs, Activation headActivation)
     {
@@ -45,9 +49,9 @@ public sealed record ModelDescription(
         ArgumentNullException.ThrowIfNull(layers);
         var tensors = new List<ParameterTensor>();
         int offset = 0;
-        void Add(string tensorName, bool transposed, params int[] shape)
+        void Add(string tensorName, bool blocked, params int[] shape)
         {
-            var t = new ParameterTensor(tensorName, shape, offset, transposed);
+            var t = new ParameterTensor(tensorName, shape, offset, blocked ? ColumnBlock : 0);
             tensors.Add(t);
             offset += t.Length;
         }

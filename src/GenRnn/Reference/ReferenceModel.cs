@@ -20,8 +20,8 @@ namespace GenRnn.Reference;
 public sealed class ReferenceModel
 {
     private readonly LayerParameters[] _layers;
-    private readonly Matrix _embedding;
-    private readonly Matrix _headWeight;
+    private readonly Matrix? _embedding;
+    private readonly Matrix? _headWeight;
     private readonly int _headBias;
     private readonly StepRecord _scratchRecord;
 
@@ -223,7 +223,7 @@ public sealed class ReferenceModel
             {
                 for (int e = 0; e < InputSize; e++)
                 {
-                    x[e] = Parameters[_embedding.At(tokens[t], e)];
+                    x[e] = Parameters[_embedding!.At(tokens[t], e)];
                 }
             }
             else
@@ -358,7 +358,7 @@ public sealed class ReferenceModel
                         int token = trace.Tokens[t];
                         for (int e = 0; e < dx.Length; e++)
                         {
-                            gradients[_embedding.At(token, e)] += dx[e];
+                            gradients[_embedding!.At(token, e)] += dx[e];
                         }
                     }
                 }
@@ -757,7 +757,7 @@ public sealed class ReferenceModel
     private void HeadForward(ReadOnlySpan<double> h, Span<double> z, Span<double> y)
     {
         // z[C] = W[C, H] · h[H] + b[C]
-        Affine(_headWeight, _headBias, 0, h, z);
+        Affine(_headWeight!, _headBias, 0, h, z);
         switch (Description.HeadActivation)
         {
             case Activation.Identity:
@@ -851,7 +851,7 @@ public sealed class ReferenceModel
         }
 
         // dW[C, H] += dz ⊗ h;  db[C] += dz;  dh[H] += Wᵀ · dz
-        AffineBackward(_headWeight, _headBias, 0, record.Layers[^1].H, dz, dh, gradients);
+        AffineBackward(_headWeight!, _headBias, 0, record.Layers[^1].H, dz, dh, gradients);
     }
 
     // =============================================================================================================
@@ -933,19 +933,30 @@ public sealed class ReferenceModel
     }
 
     /// <summary>Where a matrix tensor's element [r, c] (PyTorch indices) lives in the flat buffer.</summary>
-    private readonly record struct Matrix(int Offset, int RowStride, int ColumnStride)
+    private sealed class Matrix
     {
-        public static Matrix Of(ParameterTensor t)
+        private readonly int[] _index;
+        private readonly int _columns;
+
+        private Matrix(int[] index, int columns)
         {
-            // Strides read off FlatIndex, so any layout the description chooses (transposed or not) is followed.
-            int rows = t.Shape[0], columns = t.Shape[1];
-            int origin = t.FlatIndex(0);
-            int rowStride = rows > 1 ? t.FlatIndex(columns) - origin : 0;
-            int columnStride = columns > 1 ? t.FlatIndex(1) - origin : 0;
-            return new Matrix(origin, rowStride, columnStride);
+            _index = index;
+            _columns = columns;
         }
 
-        public int At(int r, int c) => Offset + r * RowStride + c * ColumnStride;
+        public static Matrix Of(ParameterTensor t)
+        {
+            // Every element's place read off FlatIndex once, so any layout the description chooses is followed.
+            var index = new int[t.Length];
+            for (int i = 0; i < index.Length; i++)
+            {
+                index[i] = t.FlatIndex(i);
+            }
+
+            return new Matrix(index, t.Shape[1]);
+        }
+
+        public int At(int r, int c) => _index[r * _columns + c];
     }
 
     /// <summary>Where one layer's tensors live.</summary>

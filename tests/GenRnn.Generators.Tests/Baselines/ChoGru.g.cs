@@ -384,7 +384,10 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref hPrev, ref da);
         Ger_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 6));
         GemvT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref da, ref dh);
-        if (wantDx) GemvT_2x9s9(ref p, ref da, ref dx);
+        if (wantDx)
+        {
+            GemvT_2x9s9(ref p, ref da, ref dx);
+        }
     }
 
     // da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z

@@ -359,7 +359,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         Ger_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 15), ref x, ref da);
         Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref hPrev, ref da);
         GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref da, ref dh);
-        if (wantDx) GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref dx);
+        if (wantDx)
+        {
+            GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref dx);
+        }
     }
 
     // da = dh (1 - h^2); the recurrent product refills dh

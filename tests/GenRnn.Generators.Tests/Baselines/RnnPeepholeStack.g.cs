@@ -361,7 +361,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         Ger_3x4s4(ref g, ref x, ref da);
         Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref hPrev, ref da);
         GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref da, ref dh);
-        if (wantDx) GemvT_3x4s4(ref p, ref da, ref dx);
+        if (wantDx)
+        {
+            GemvT_3x4s4(ref p, ref da, ref dx);
+        }
     }
 
     // da = dh (1 - h^2); the recurrent product refills dh
@@ -383,8 +386,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
         Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
-        Gemv_4x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
-        Gemv_17x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
+        Gemv_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
+        Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Gemv_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
+        Gemv_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
         Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
     }
 
@@ -503,10 +508,17 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
         Acc_68(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1464));
         Acc_68(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1532));
-        Ger_4x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x, ref da);
-        Ger_17x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref hPrev, ref da);
-        GemvT_17x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref da, ref dh);
-        if (wantDx) GemvT_4x68s68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref dx);
+        Ger_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x, ref da);
+        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64));
+        Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref hPrev, ref da);
+        Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref hPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64));
+        GemvT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref da, ref dh);
+        GemvT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref dh);
+        if (wantDx)
+        {
+            GemvT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref dx);
+            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref dx);
+        }
     }
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);
@@ -826,9 +838,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // acc[0..68) += sum over k < 4 of v[k] * w[k*68 + n]
+    // acc[0..64) += sum over k < 4 of v[k] * w[k*64 + n]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x68s68(ref float w, ref float v, ref float acc)
+    private static void Gemv_4x64s64(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -846,21 +858,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a1);
                     a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a2);
                     a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
-            }
-            for (int n = 64; n < 68; n += 1)
-            {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -879,40 +882,31 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a1);
                     a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a2);
                     a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref acc, (nuint)(n + 8));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
             }
-            for (int n = 64; n < 68; n += 1)
-            {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
-            }
         }
         else
         {
-            for (int n = 0; n < 68; n += 1)
+            for (int n = 0; n < 64; n += 1)
             {
                 float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 4; k++)
                 {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64 + n);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
     }
 
-    // acc[0..68) += sum over k < 17 of v[k] * w[k*68 + n]
+    // acc[0..64) += sum over k < 17 of v[k] * w[k*64 + n]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_17x68s68(ref float w, ref float v, ref float acc)
+    private static void Gemv_17x64s64(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -930,21 +924,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a1);
                     a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a2);
                     a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
-            }
-            for (int n = 64; n < 68; n += 1)
-            {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -963,34 +948,40 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a1);
                     a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a2);
                     a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 68);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref acc, (nuint)(n + 8));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
             }
-            for (int n = 64; n < 68; n += 1)
+        }
+        else
+        {
+            for (int n = 0; n < 64; n += 1)
             {
                 float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
                 for (int k = 0; k < 17; k++)
                 {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
+                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64 + n);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
             }
         }
-        else
+    }
+
+    // acc[0..4) += sum over k < 17 of v[k] * w[k*4 + n]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv_17x4s4(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
         {
-            for (int n = 0; n < 68; n += 1)
+            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
+            for (int k = 0; k < 17; k++)
             {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
             }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
         }
     }
 
@@ -1029,23 +1020,19 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*68 + n] += v[k] * d[n], for k < 4, n < 68
+    // g[k*64 + n] += v[k] * d[n], for k < 4, n < 64
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_4x68s68(ref float g, ref float v, ref float d)
+    private static void Ger_4x64s64(ref float g, ref float v, ref float d)
     {
         for (int k = 0; k < 4; k++)
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 68);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int n = 0; n < 64; n += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
-                }
-                for (int n = 64; n < 68; n += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1054,14 +1041,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
-                for (int n = 64; n < 68; n += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
-                }
             }
             else
             {
-                for (int n = 0; n < 68; n += 1)
+                for (int n = 0; n < 64; n += 1)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
                 }
@@ -1069,23 +1052,19 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*68 + n] += v[k] * d[n], for k < 17, n < 68
+    // g[k*64 + n] += v[k] * d[n], for k < 17, n < 64
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_17x68s68(ref float g, ref float v, ref float d)
+    private static void Ger_17x64s64(ref float g, ref float v, ref float d)
     {
         for (int k = 0; k < 17; k++)
         {
             float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 68);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int n = 0; n < 64; n += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
-                }
-                for (int n = 64; n < 68; n += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1094,14 +1073,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
                 }
-                for (int n = 64; n < 68; n += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
-                }
             }
             else
             {
-                for (int n = 0; n < 68; n += 1)
+                for (int n = 0; n < 64; n += 1)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
                 }
@@ -1109,13 +1084,28 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[k] += sum over n < 68 of w[k*68 + n] * d[n], for k < 17
+    // g[k*4 + n] += v[k] * d[n], for k < 17, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_17x68s68(ref float w, ref float d, ref float dst)
+    private static void Ger_17x4s4(ref float g, ref float v, ref float d)
     {
         for (int k = 0; k < 17; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68);
+            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            for (int n = 0; n < 4; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+            }
+        }
+    }
+
+    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 17
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GemvT_17x64s64(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 17; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1124,7 +1114,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
                 float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
-                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1135,25 +1124,37 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
                 float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
-                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
                 float sum = 0f;
-                for (int n = 0; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }
     }
 
-    // dst[k] += sum over n < 68 of w[k*68 + n] * d[n], for k < 4
+    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 17
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x68s68(ref float w, ref float d, ref float dst)
+    private static void GemvT_17x4s4(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 17; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
+            float sum = 0f;
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+        }
+    }
+
+    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GemvT_4x64s64(ref float w, ref float d, ref float dst)
     {
         for (int k = 0; k < 4; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 68);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1162,7 +1163,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
                 float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
-                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1173,13 +1173,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
                 }
                 float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
-                for (int n = 64; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
                 float sum = 0f;
-                for (int n = 0; n < 68; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }

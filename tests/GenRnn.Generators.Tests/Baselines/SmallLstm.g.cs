@@ -371,7 +371,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         Ger_1x16s16(ref g, ref x, ref da);
         Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref hPrev, ref da);
         GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref da, ref dh);
-        if (wantDx) GemvT_1x16s16(ref p, ref da, ref dx);
+        if (wantDx)
+        {
+            GemvT_1x16s16(ref p, ref da, ref dx);
+        }
     }
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);

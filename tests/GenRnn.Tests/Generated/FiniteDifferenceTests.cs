@@ -22,6 +22,8 @@ public class FiniteDifferenceTests
 
     [Fact] public void WideLayersWithoutHead() => Check<WideNoHead>(seed: 5);
 
+    [Fact] public void SeveralWeightBlocksPerMatrix() => Check<MultiBlock>(seed: 6);
+
     private static void Check<TModel>(int seed, bool tokens = false) where TModel : class, IRecurrentModel<TModel>
     {
         var random = new Random(seed);

@@ -26,6 +26,8 @@ public sealed class ReferenceAgreementTests
 
     [Fact] public void WideLayersWithTails() => Compare<WideNoHead>(6, tokens: false, fromLogits: false);
 
+    [Fact] public void SeveralWeightBlocksPerMatrix() => Compare<MultiBlock>(7, tokens: false, fromLogits: false);
+
     private static void Compare<TModel>(int seed, bool tokens, bool fromLogits) where TModel : class, IRecurrentModel<TModel>
     {
         const int Steps = 40;

@@ -33,3 +33,10 @@ public partial class EmbeddingGruRnn;
 [Gru(2, 19, ResetAfter = false)]
 [Lstm(19, 17, Peepholes = true)]
 public partial class WideNoHead;
+
+// Several 64-row weight blocks with partial tails, a reset-before GRU whose n block starts inside a block, and a wide head.
+[RecurrentModel]
+[Gru(5, 70, ResetAfter = false)]
+[Lstm(70, 40)]
+[Dense(130, Activation = Activation.Softmax)]
+public partial class MultiBlock;

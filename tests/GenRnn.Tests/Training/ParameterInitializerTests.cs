@@ -217,7 +217,7 @@ public class ParameterInitializerTests
         Assert.Equal("parameters", Assert.Throws<ArgumentException>(() => ParameterInitializer.PyTorchDefault(Gru, new float[Gru.ParameterCount - 1], 1)).ParamName);
         Assert.Equal("parameters", Assert.Throws<ArgumentException>(() => ParameterInitializer.Recommended(Gru, new float[Gru.ParameterCount + 1], 1)).ParamName);
         Assert.Throws<ArgumentNullException>(() => ParameterInitializer.Recommended(null!, new float[3], 1));
-        var odd = Gru with { Tensors = [.. Gru.Tensors, new ParameterTensor("mystery", [2], Gru.ParameterCount, false)] };
+        var odd = Gru with { Tensors = [.. Gru.Tensors, new ParameterTensor("mystery", [2], Gru.ParameterCount, 0)] };
         var e = Assert.Throws<ArgumentException>(() => ParameterInitializer.PyTorchDefault(odd, new float[odd.ParameterCount], 1));
         Assert.Equal("description", e.ParamName);
         Assert.Contains("mystery", e.Message);

@@ -1,0 +1,57 @@
+using System;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// Writes kernel calls over a weight matrix stored transposed in column blocks (GenRnn.ParameterTensor.BlockWidth):
+/// block b holds gate rows [64b, 64b + w) and, for each of the K inputs, their w values contiguously, so every kernel
+/// call streams one contiguous stretch of memory. Runs of full blocks become a loop with a constant bound.
+/// </summary>
+internal static class BlockedMatrix
+{
+    /// <summary>Gate rows per block; equals GenRnn.ModelDescription.ColumnBlock.</summary>
+    public const int Width = 64;
+
+    /// <summary>Writes the calls that cover columns [first, end) of the K x N matrix at <paramref name="offset"/> in <paramref name="buffer"/>.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="buffer">The buffer's ref local ("p" parameters, "g" gradients).</param>
+    /// <param name="offset">The matrix's offset in the buffer.</param>
+    /// <param name="k">Inputs (rows of the transposed matrix).</param>
+    /// <param name="n">Gate rows (columns of the transposed matrix).</param>
+    /// <param name="first">First column to cover.</param>
+    /// <param name="end">One past the last column to cover.</param>
+    /// <param name="kernel">The kernel's name for (columns in the call, stride of the block).</param>
+    /// <param name="call">The call statement for (kernel, reference to the block's first element, column offset from <paramref name="first"/>).</param>
+    public static void Write(SourceWriter writer, string buffer, int offset, int k, int n, int first, int end, Func<int, int, string> kernel, Func<string, string, string, string> call)
+    {
+        int block = first / Width;
+        while (block * Width < end)
+        {
+            int start = block * Width, width = Math.Min(Width, n - start);
+            int lo = Math.Max(first, start), hi = Math.Min(end, start + width);
+            int run = 0;
+            while (lo == start && (block + run + 1) * Width <= Math.Min(end, n))
+            {
+                run++; // full blocks entirely inside [first, end)
+            }
+
+            if (run > 1)
+            {
+                writer.Open($"for (int blk = 0; blk < {run}; blk++)");
+                writer.Line(call(kernel(Width, Width), $"{Names.Unsafe}.Add(ref {buffer}, {offset + start * k} + blk * {Width * k})", $"{start - first} + blk * {Width}"));
+                writer.Close();
+                block += run;
+                continue;
+            }
+
+            writer.Line(call(kernel(hi - lo, width), CellEmitter.At(buffer, offset + start * k + (lo - start)), (lo - first).ToString()));
+            block++;
+        }
+    }
+
+    /// <summary>A reference expression to <paramref name="reference"/> plus an offset expression.</summary>
+    public static string Ref(string reference, string offset) => offset == "0" ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
+
+    /// <summary>The sum of a constant and an offset expression.</summary>
+    public static string Plus(int constant, string offset) => constant == 0 ? offset : offset == "0" ? constant.ToString() : $"{constant} + {offset}";
+}
