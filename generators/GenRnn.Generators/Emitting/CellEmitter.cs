@@ -27,12 +27,12 @@ internal static class CellEmitter
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
                 Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
                 Gemv(w, k, layer.WeightHh, h, gh, 0, gh, "h", "gh");
-                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordHn)});");
+                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
-                w.Line($"global::System.Span<float> scratch = stackalloc float[{gh + h}];");
-                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(scratch);");
-                w.Line($"ref float rh = ref {At("gh", gh)};");
+                w.Line($"global::System.Span<float> hidden = stackalloc float[{gh}];");
+                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
+                w.Line($"ref float rh = ref {At("rec", layer.RecordAux)};");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
                 Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
@@ -63,58 +63,93 @@ internal static class CellEmitter
         WriteForwardUpdate(w, layer);
     }
 
-    public static void WriteBackward(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    public static void WriteBackward(SourceWriter w, KernelEmitter k, ModelLayout layout, LayerLayout layer)
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        w.Line($"// Layer {l} backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).");
+        int stride = layout.StepRecordSize, header = layout.StateSize;
+        int input = l == 0 ? 0 : layout.Layers[l - 1].RecordH;
+        w.Line($"// Layer {l} backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t");
+        w.Line("// (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:");
+        w.Line("// the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void Layer{l}Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)");
-        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        w.Open($"private static void Layer{l}Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)");
         w.Line($"ref float dh = ref {At("carry", layer.StateH)};");
-        w.Line("ref float da = ref scratch;");
-        string daH = "da";
+        w.Open("for (int t = steps - 1; t >= 0; t--)");
+        w.Line($"ref float rec = ref {Names.Unsafe}.Add(ref d0, {header} + t * {stride});");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        w.Line($"ref float hPrev = ref t == 0 ? ref {At("d0", layer.StateH)} : ref {Names.Unsafe}.Add(ref d0, {header + layer.RecordH - stride} + t * {stride});");
+        w.Line($"{k.Accumulate(h)}(ref {Names.Unsafe}.Add(ref dIn, t * {h}), ref dh);");
+        switch (m.Cell)
+        {
+            case CellKind.Rnn:
+                w.Line($"Layer{l}Gradient(ref {At("rec", layer.RecordH)}, ref dh, ref gates);");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, "gates", 0, "dh");
+                break;
+            case CellKind.Gru:
+                w.Line($"ref float aux = ref {At("rec", layer.RecordAux)};");
+                w.Line($"Layer{l}Gradient(ref gates, ref aux, ref hPrev, ref dh);");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "gates", 0, "dh");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 2 * h, gh, "aux", 0, "dh");
+                break;
+            case CellKind.GruResetBefore:
+                w.Line("ref float drh = ref scratch;");
+                w.Line($"Layer{l}Gradient(ref gates, ref hPrev, ref dh, ref drh);");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 2 * h, gh, "gates", 2 * h, "drh");
+                w.Line($"Layer{l}ResetGradient(ref gates, ref hPrev, ref drh, ref dh);");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "gates", 0, "dh");
+                break;
+            default:
+                w.Line($"ref float cPrev = ref t == 0 ? ref {At("d0", layer.StateC)} : ref {Names.Unsafe}.Add(ref d0, {header + layer.RecordC - stride} + t * {stride});");
+                string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}, ref {At("g", layer.Peepholes)}" : "";
+                w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordC)}, ref cPrev, ref dh, ref {At("carry", layer.StateC)}{peep});");
+                GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, "gates", 0, "dh");
+                break;
+        }
+
+        w.Close();
+        w.Line();
+        w.Line("// The whole sequence's weight and bias gradients.");
+        w.Line($"ref float da0 = ref {At("d0", header + layer.RecordGates)};");
+        w.Line($"ref float x0 = ref {At("d0", header + input)};");
+        w.Line($"{k.SumRows(gh)}(ref da0, ref {At("g", layer.BiasIh)}, steps);");
+        GerOverTime(w, k, layer.WeightIh, i, gh, 0, gh, "x0", "da0", 0, "steps");
+        w.Line($"ref float h0 = ref {At("d0", layer.StateH)};");
+        w.Line($"ref float h1 = ref {At("d0", header + layer.RecordH)};");
+        w.Line($"ref float da1 = ref {At("d0", header + stride + layer.RecordGates)};");
         switch (m.Cell)
         {
             case CellKind.Gru:
-                daH = "daH";
-                w.Line($"ref float daH = ref {At("scratch", gh)};");
-                w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordHn)}, ref hPrev, ref dh, ref da, ref daH);");
+                // The n block of W_hh saw r * (W_hn h + b_hn): its gradient (da_n r) was written over the aux record.
+                w.Line($"ref float aux0 = ref {At("d0", header + layer.RecordAux)};");
+                w.Line($"ref float aux1 = ref {At("d0", header + stride + layer.RecordAux)};");
+                w.Line($"{k.SumRows(2 * h)}(ref da0, ref {At("g", layer.BiasHh)}, steps);");
+                w.Line($"{k.SumRows(h)}(ref aux0, ref {At("g", layer.BiasHh + 2 * h)}, steps);");
+                Ger(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h0", "da0", 0);
+                Ger(w, k, layer.WeightHh, h, gh, 2 * h, gh, "h0", "aux0", 0);
+                GerOverTime(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h1", "da1", 0, "steps - 1");
+                GerOverTime(w, k, layer.WeightHh, h, gh, 2 * h, gh, "h1", "aux1", 0, "steps - 1");
                 break;
             case CellKind.GruResetBefore:
-                w.Line($"ref float rh = ref {At("scratch", gh)};");
-                w.Line($"ref float drh = ref {At("scratch", gh + h)};");
-                w.Line($"Layer{l}Gradient(ref gates, ref hPrev, ref dh, ref da, ref rh, ref drh);");
-                GemvTransposed(w, k, layer.WeightHh, h, gh, 2 * h, gh, "da", 2 * h, "drh");
-                w.Line($"Layer{l}ResetGradient(ref gates, ref hPrev, ref drh, ref da, ref dh);");
-                break;
-            case CellKind.Rnn:
-                w.Line($"Layer{l}Gradient(ref {At("rec", layer.RecordH)}, ref dh, ref da);");
+                // The r and z blocks of W_hh multiply h_prev, the n block r * h_prev (recorded in aux).
+                w.Line($"ref float rh0 = ref {At("d0", header + layer.RecordAux)};");
+                w.Line($"{k.SumRows(gh)}(ref da0, ref {At("g", layer.BiasHh)}, steps);");
+                Ger(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h0", "da0", 0);
+                GerOverTime(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h1", "da1", 0, "steps - 1");
+                GerOverTime(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh0", "da0", 2 * h, "steps");
                 break;
             default:
-                string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}, ref {At("g", layer.Peepholes)}" : "";
-                w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordC)}, ref cPrev, ref dh, ref {At("carry", layer.StateC)}, ref da{peep});");
+                w.Line($"{k.SumRows(gh)}(ref da0, ref {At("g", layer.BiasHh)}, steps);");
+                Ger(w, k, layer.WeightHh, h, gh, 0, gh, "h0", "da0", 0);
+                GerOverTime(w, k, layer.WeightHh, h, gh, 0, gh, "h1", "da1", 0, "steps - 1");
                 break;
-        }
-
-        w.Line($"{k.Accumulate(gh)}(ref da, ref {At("g", layer.BiasIh)});");
-        w.Line($"{k.Accumulate(gh)}(ref {daH}, ref {At("g", layer.BiasHh)});");
-        Ger(w, k, layer.WeightIh, i, gh, 0, gh, "x", "da", 0);
-        if (m.Cell == CellKind.GruResetBefore)
-        {
-            // The n block of W_hh multiplies r*h, the r and z blocks multiply h.
-            Ger(w, k, layer.WeightHh, h, gh, 0, 2 * h, "hPrev", "da", 0);
-            Ger(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "da", 2 * h);
-            GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "da", 0, "dh");
-        }
-        else
-        {
-            Ger(w, k, layer.WeightHh, h, gh, 0, gh, "hPrev", daH, 0);
-            GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, daH, 0, "dh");
         }
 
         w.Open("if (wantDx)");
-        GemvTransposed(w, k, layer.WeightIh, i, gh, 0, gh, "da", 0, "dx");
+        w.Open("for (int t = 0; t < steps; t++)");
+        w.Line($"ref float da = ref {Names.Unsafe}.Add(ref da0, t * {stride});");
+        GemvTransposed(w, k, layer.WeightIh, i, gh, 0, gh, "da", 0, $"{Names.Unsafe}.Add(ref dOut, t * {i})");
+        w.Close();
         w.Close();
         w.Close();
         w.Line();
@@ -122,12 +157,7 @@ internal static class CellEmitter
     }
 
     /// <summary>Floats of per-step scratch the layer's backward needs.</summary>
-    public static int BackwardScratch(LayerModel m) => m.Cell switch
-    {
-        CellKind.Gru => 2 * m.GateSize,
-        CellKind.GruResetBefore => m.GateSize + 2 * m.HiddenSize,
-        _ => m.GateSize,
-    };
+    public static int BackwardScratch(LayerModel m) => m.Cell == CellKind.GruResetBefore ? m.HiddenSize : 0;
 
     private static void WriteForwardUpdate(SourceWriter w, LayerLayout layer)
     {
@@ -258,9 +288,9 @@ internal static class CellEmitter
                 bool forget = m.Cell != CellKind.LstmNoForgetGate, peephole = m.Cell == CellKind.PeepholeLstm;
                 int gi = 0, gf = h, gg = forget ? 2 * h : h, go = forget ? 3 * h : 2 * h;
                 w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
-                w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)");
+                w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.");
                 w.Line(Names.MethodImpl);
-                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da{(peephole ? ", ref float peep, ref float dpeep" : "")})");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc{(peephole ? ", ref float peep, ref float dpeep" : "")})");
                 Loops.Elementwise(w, h, v =>
                 {
                     w.Line($"var i = {v.Load("gates", $"n + {gi}")};");
@@ -284,14 +314,14 @@ internal static class CellEmitter
                     }
 
                     w.Line($"var dag = dct * i * ({v.One} - gg * gg);");
-                    w.Line(v.Store("da", $"n + {gi}", "dai"));
+                    w.Line(v.Store("gates", $"n + {gi}", "dai"));
                     if (forget)
                     {
-                        w.Line(v.Store("da", $"n + {gf}", "daf"));
+                        w.Line(v.Store("gates", $"n + {gf}", "daf"));
                     }
 
-                    w.Line(v.Store("da", $"n + {gg}", "dag"));
-                    w.Line(v.Store("da", $"n + {go}", "dao"));
+                    w.Line(v.Store("gates", $"n + {gg}", "dag"));
+                    w.Line(v.Store("gates", $"n + {go}", "dao"));
                     string dcPrev = !forget ? "dct" : peephole
                         ? $"dct * f + dai * {v.Load("peep", "n")} + daf * {v.Load("peep", $"n + {h}")}"
                         : "dct * f";
@@ -306,10 +336,10 @@ internal static class CellEmitter
                 });
                 break;
             case CellKind.Gru:
-                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); da_r = da_n hn r (1 - r);");
-                w.Line("// the W_hh n block sees da_n r; dh_prev = dh z + W_hh daH");
+                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); da_r = da_n hn r (1 - r); da replaces the gates,");
+                w.Line("// and the W_hh n block's gradient da_n r replaces hn in aux; dh_prev starts at dh z");
                 w.Line(Names.MethodImpl);
-                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recHn, ref float hPrev, ref float dh, ref float da, ref float daH)");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float aux, ref float hPrev, ref float dh)");
                 Loops.Elementwise(w, h, v =>
                 {
                     w.Line($"var r = {v.Load("gates", "n")};");
@@ -318,43 +348,38 @@ internal static class CellEmitter
                     w.Line($"var dhv = {v.Load("dh", "n")};");
                     w.Line($"var dan = dhv * ({v.One} - z) * ({v.One} - nn * nn);");
                     w.Line($"var daz = dhv * ({v.Load("hPrev", "n")} - nn) * z * ({v.One} - z);");
-                    w.Line($"var dar = dan * {v.Load("recHn", "n")} * r * ({v.One} - r);");
-                    w.Line(v.Store("da", "n", "dar"));
-                    w.Line(v.Store("da", $"n + {h}", "daz"));
-                    w.Line(v.Store("da", $"n + {2 * h}", "dan"));
-                    w.Line(v.Store("daH", "n", "dar"));
-                    w.Line(v.Store("daH", $"n + {h}", "daz"));
-                    w.Line(v.Store("daH", $"n + {2 * h}", "dan * r"));
+                    w.Line($"var dar = dan * {v.Load("aux", "n")} * r * ({v.One} - r);");
+                    w.Line(v.Store("gates", "n", "dar"));
+                    w.Line(v.Store("gates", $"n + {h}", "daz"));
+                    w.Line(v.Store("gates", $"n + {2 * h}", "dan"));
+                    w.Line(v.Store("aux", "n", "dan * r"));
                     w.Line(v.Store("dh", "n", "dhv * z"));
                 });
                 break;
             case CellKind.GruResetBefore:
-                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z");
+                w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z), over the z and n gates; dh_prev starts at dh z");
                 w.Line(Names.MethodImpl);
-                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float hPrev, ref float dh, ref float da, ref float rh, ref float drh)");
+                w.Open($"private static void Layer{l}Gradient(ref float gates, ref float hPrev, ref float dh, ref float drh)");
                 Loops.Elementwise(w, h, v =>
                 {
-                    w.Line($"var r = {v.Load("gates", "n")};");
                     w.Line($"var z = {v.Load("gates", $"n + {h}")};");
                     w.Line($"var nn = {v.Load("gates", $"n + {2 * h}")};");
-                    w.Line($"var hp = {v.Load("hPrev", "n")};");
                     w.Line($"var dhv = {v.Load("dh", "n")};");
-                    w.Line(v.Store("da", $"n + {h}", $"dhv * (hp - nn) * z * ({v.One} - z)"));
-                    w.Line(v.Store("da", $"n + {2 * h}", $"dhv * ({v.One} - z) * ({v.One} - nn * nn)"));
-                    w.Line(v.Store("rh", "n", "r * hp"));
+                    w.Line(v.Store("gates", $"n + {h}", $"dhv * ({v.Load("hPrev", "n")} - nn) * z * ({v.One} - z)"));
+                    w.Line(v.Store("gates", $"n + {2 * h}", $"dhv * ({v.One} - z) * ({v.One} - nn * nn)"));
                     w.Line(v.Store("drh", "n", v.Zero));
                     w.Line(v.Store("dh", "n", "dhv * z"));
                 });
                 w.Close();
                 w.Line();
-                w.Line("// d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) and dh_prev += d(rh) r");
+                w.Line("// d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) (over the r gate) and dh_prev += d(rh) r");
                 w.Line(Names.MethodImpl);
-                w.Open($"private static void Layer{l}ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float da, ref float dh)");
+                w.Open($"private static void Layer{l}ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float dh)");
                 Loops.Elementwise(w, h, v =>
                 {
                     w.Line($"var r = {v.Load("gates", "n")};");
                     w.Line($"var d = {v.Load("drh", "n")};");
-                    w.Line(v.Store("da", "n", $"d * {v.Load("hPrev", "n")} * r * ({v.One} - r)"));
+                    w.Line(v.Store("gates", "n", $"d * {v.Load("hPrev", "n")} * r * ({v.One} - r)"));
                     w.Line(v.Store("dh", "n", $"{v.Load("dh", "n")} + d * r"));
                 });
                 break;
@@ -377,6 +402,11 @@ internal static class CellEmitter
     public static void Ger(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string v, string d, int dOffset) =>
         BlockedMatrix.Write(w, "g", offset, rows, columns, first, end, (n, s) => k.Ger(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))});");
+
+    /// <summary>G[k, n] += sum over t &lt; steps of x_t[k] d_t[n] (rows one step record apart) over columns [first, end).</summary>
+    public static void GerOverTime(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string x, string d, int dOffset, string steps) =>
+        BlockedMatrix.Write(w, "g", offset, rows, columns, first, end, (n, s) => k.GerOverTime(rows, n, s), (kernel, matrix, column) =>
+            $"{kernel}(ref {matrix}, ref {x}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))}, {steps});");
 
     /// <summary>A reference to the float at a constant offset from <paramref name="reference"/>.</summary>
     public static string At(string reference, int offset) => offset == 0 ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";

@@ -13,6 +13,10 @@ internal sealed class KernelEmitter
     private const int RegisterBlock = 4;
 
     private readonly SortedSet<string> _requested = new(System.StringComparer.Ordinal);
+    private readonly int _recordStride;
+
+    /// <param name="recordStride">Floats of one step record: the distance between step t and t + 1 in a trace.</param>
+    public KernelEmitter(int recordStride) => _recordStride = recordStride;
     private readonly List<System.Action<SourceWriter>> _writers = new();
 
     /// <summary>acc[0..N) += sum over k &lt; K of v[k] * w[k*S + n].</summary>
@@ -23,6 +27,12 @@ internal sealed class KernelEmitter
 
     /// <summary>g[k*S + n] += v[k] * d[n]: the outer product that accumulates weight gradients.</summary>
     public string Ger(int k, int n, int s) => Request($"Ger_{k}x{n}s{s}", w => WriteGer(w, $"Ger_{k}x{n}s{s}", k, n, s));
+
+    /// <summary>g[k*S + n] += sum over t &lt; steps of x[t*R + k] * d[t*R + n], R the step record's size: a sequence's weight gradient in one pass.</summary>
+    public string GerOverTime(int k, int n, int s) => Request($"GerT_{k}x{n}s{s}", w => WriteGerOverTime(w, $"GerT_{k}x{n}s{s}", k, n, s, _recordStride));
+
+    /// <summary>dst[n] += sum over t &lt; steps of d[t*R + n]: a sequence's bias gradient.</summary>
+    public string SumRows(int n) => Request($"SumRows_{n}", w => WriteSumRows(w, $"SumRows_{n}", n, _recordStride));
 
     /// <summary>dst[n] = a[n] + b[n].</summary>
     public string Add(int n) => Request($"Add_{n}", w => WriteBinary(w, $"Add_{n}", n, "dst[n] = a[n] + b[n]", l => l.Store("dst", "n", $"{l.Load("a", "n")} + {l.Load("b", "n")}")));
@@ -171,6 +181,67 @@ internal sealed class KernelEmitter
             w.Line(lanes.Store("row", "n", lanes.Fma(lanes.Load("d", "n"), lanes.Broadcast("vk"), lanes.Load("row", "n")))));
         w.Close();
         w.Close();
+    }
+
+    private static void WriteGerOverTime(SourceWriter w, string name, int k, int n, int s, int r)
+    {
+        w.Line($"// g[k*{s} + n] += sum over t < steps of x[t*{r} + k] * d[t*{r} + n], for k < {k}, n < {n}");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float g, ref float x, ref float d, int steps)");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref g, k * {s});");
+        w.Line($"ref float xk = ref {Names.Unsafe}.Add(ref x, k);");
+        Loops.Elementwise(
+            w,
+            n,
+            lanes => WriteTimeBlock(w, lanes, 1, r, "row", "xk"),
+            RegisterBlock,
+            (lanes, blocks) => WriteTimeBlock(w, lanes, blocks, r, "row", "xk"));
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteSumRows(SourceWriter w, string name, int n, int r)
+    {
+        w.Line($"// dst[n] += sum over t < steps of d[t*{r} + n], n < {n}");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float d, ref float dst, int steps)");
+        Loops.Elementwise(
+            w,
+            n,
+            lanes => WriteTimeBlock(w, lanes, 1, r, "dst", null),
+            RegisterBlock,
+            (lanes, blocks) => WriteTimeBlock(w, lanes, blocks, r, "dst", null));
+        w.Close();
+    }
+
+    /// <summary>Accumulators for <paramref name="blocks"/> vectors at n, summed over the steps (times x[t*R] when given).</summary>
+    private static void WriteTimeBlock(SourceWriter w, Lanes lanes, int blocks, int r, string target, string? x)
+    {
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line($"var a{b} = {lanes.Load(target, $"n + {b * lanes.Width}")};");
+        }
+
+        w.Line("ref float dt = ref d;");
+        w.Open("for (int t = 0; t < steps; t++)");
+        if (x is not null)
+        {
+            w.Line($"var xt = {lanes.Broadcast($"{Names.Unsafe}.Add(ref {x}, t * {r})")};");
+        }
+
+        for (int b = 0; b < blocks; b++)
+        {
+            string load = lanes.Load("dt", $"n + {b * lanes.Width}");
+            w.Line(x is null ? $"a{b} += {load};" : $"a{b} = {lanes.Fma(load, "xt", $"a{b}")};");
+        }
+
+        w.Line($"dt = ref {Names.Unsafe}.Add(ref dt, {r});");
+        w.Close();
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line(lanes.Store(target, $"n + {b * lanes.Width}", $"a{b}"));
+        }
     }
 
     private static void WriteBinary(SourceWriter w, string name, int n, string comment, System.Func<Lanes, string> statement)

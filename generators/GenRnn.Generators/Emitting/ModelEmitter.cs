@@ -13,7 +13,7 @@ internal static class ModelEmitter
     public static string Emit(ModelSpec model, bool allowUnsafe)
     {
         var layout = new ModelLayout(model);
-        var kernels = new KernelEmitter();
+        var kernels = new KernelEmitter(layout.StepRecordSize);
         var w = new SourceWriter();
         string self = Names.Identifier(model.TypeName);
 
@@ -114,7 +114,7 @@ internal static class ModelEmitter
         w.Line("public void ZeroGradients() => global::System.Array.Clear(Gradients);");
         w.Line();
         w.Line("/// <summary>Creates a reusable trace with room for <paramref name=\"capacity\"/> steps (it grows when needed).</summary>");
-        w.Line($"public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof({self}), StateSize, StepRecordSize, capacity);");
+        w.Line($"public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof({self}), StateSize, StepRecordSize, capacity, {layout.WorkspacePerStep});");
         w.Line();
         w.Line("/// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>");
         w.Line("public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = \"\") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);");
@@ -302,10 +302,12 @@ internal static class ModelEmitter
         w.Line();
 
         ModelSpec m = layout.Model;
-        int scratch = layout.Layers.Max(l => CellEmitter.BackwardScratch(l.Model));
+        int scratch = System.Math.Max(1, layout.Layers.Max(l => CellEmitter.BackwardScratch(l.Model)));
+        LayerLayout top = layout.Top;
         w.Open($"private void BackwardCore({flat}, bool fromLogits)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
         w.Line($"trace.Validate(typeof({self}), nameof(trace));");
+        w.Line("CheckTrace(trace);");
         w.Line("int steps = trace.Steps;");
         w.Line("if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));");
         w.Line("CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));");
@@ -314,64 +316,68 @@ internal static class ModelEmitter
         w.Line("CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));");
         w.Close();
         w.Line("CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
+        w.Line("trace.MarkConsumed();");
         w.Line();
         w.Line($"{Names.Span} carry = stackalloc float[StateSize];");
         w.Line("stateGradient.CopyTo(carry);");
         w.Line($"{Names.Span} scratchSpan = stackalloc float[{scratch}];");
-        w.Line($"{Names.Span} dxSpan = stackalloc float[InputSize];");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line($"ref float g = ref {MM}.GetReference(gradients);");
         w.Line($"ref float d0 = ref {MM}.GetReference(trace.Data);");
         w.Line($"ref float c = ref {MM}.GetReference(carry);");
         w.Line($"ref float scratch = ref {MM}.GetReference(scratchSpan);");
-        w.Line($"ref float dy = ref {MM}.GetReference(outputGradients);");
-        w.Line("global::System.ReadOnlySpan<int> tokens = trace.Tokens;");
-        if (m.HasHead)
-        {
-            w.Line($"{Names.Span} dzSpan = stackalloc float[OutputSize];");
-        }
-
-        w.Open("for (int t = steps - 1; t >= 0; t--)");
-        w.Line($"ref float rec = ref {U}.Add(ref d0, StateSize + t * StepRecordSize);");
-        w.Line("bool first = t == 0;");
-        w.Line($"ref float prev = ref first ? ref d0 : ref {U}.Add(ref d0, StateSize + (t - 1) * StepRecordSize);");
-        LayerLayout top = layout.Top;
+        w.Line("// Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).");
+        w.Line($"{Names.Span} workspace = trace.Workspace;");
+        w.Line($"{Names.Span} rowsA = workspace.Slice(0, steps * {layout.MaxLayerWidth});");
+        w.Line($"{Names.Span} rowsB = workspace.Slice(steps * {layout.MaxLayerWidth}, steps * {layout.MaxLayerWidth});");
+        w.Line($"{Names.Span} dTop = rowsA.Slice(0, steps * {top.Model.HiddenSize});");
+        w.Line("dTop.Clear();");
         w.Open("if (outputGradients.Length != 0)");
         if (m.HasHead)
         {
-            w.Line($"HeadBackward(ref p, ref g, ref {CellEmitter.At("rec", top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)}, ref {U}.Add(ref dy, t * OutputSize), fromLogits, ref {MM}.GetReference(dzSpan), ref {CellEmitter.At("c", top.StateH)});");
+            w.Line($"{Names.Span} dzSpan = stackalloc float[OutputSize];");
+            w.Line($"ref float dy = ref {MM}.GetReference(outputGradients);");
+            w.Open("for (int t = 0; t < steps; t++)");
+            w.Line($"ref float rec = ref {U}.Add(ref d0, StateSize + t * StepRecordSize);");
+            w.Line($"HeadBackward(ref p, ref g, ref {CellEmitter.At("rec", top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)}, ref {U}.Add(ref dy, t * OutputSize), fromLogits, ref {MM}.GetReference(dzSpan), ref dTop[t * {top.Model.HiddenSize}]);");
+            w.Close();
         }
         else
         {
-            w.Line($"{kernels.Accumulate(top.Model.HiddenSize)}(ref {U}.Add(ref dy, t * OutputSize), ref {CellEmitter.At("c", top.StateH)});");
+            w.Line("outputGradients.CopyTo(dTop);");
         }
 
         w.Close();
         for (int li = layout.Layers.Count - 1; li >= 0; li--)
         {
             LayerLayout l = layout.Layers[li];
-            string hPrev = $"ref first ? ref {CellEmitter.At("prev", l.StateH)} : ref {CellEmitter.At("prev", l.RecordH)}";
-            string cPrev = l.Model.IsLstm ? $"ref first ? ref {CellEmitter.At("prev", l.StateC)} : ref {CellEmitter.At("prev", l.RecordC)}" : "ref prev";
-            if (li > 0)
+            bool evenFromTop = (layout.Layers.Count - 1 - li) % 2 == 0;
+            string dIn = evenFromTop ? "rowsA" : "rowsB", dOut = evenFromTop ? "rowsB" : "rowsA";
+            string wantDx = "true";
+            if (li == 0)
             {
-                LayerLayout below = layout.Layers[li - 1];
-                w.Line($"Layer{li}Backward(ref p, ref g, ref {CellEmitter.At("rec", below.RecordH)}, {hPrev}, {cPrev}, ref rec, ref c, ref {CellEmitter.At("c", below.StateH)}, true, ref scratch);");
-                continue;
+                w.Line("// Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).");
+                w.Line($"bool wantDx = inputGradients.Length != 0{(m.HasEmbedding ? " || trace.HasTokens" : "")};");
+                wantDx = "wantDx";
             }
 
-            w.Line("// Layer 0's input gradient goes to the caller (float inputs) or to the embedding row (tokens).");
-            w.Line("bool toInputs = inputGradients.Length != 0;");
-            w.Line($"bool toEmbedding = {(m.HasEmbedding ? "trace.HasTokens" : "false")};");
-            w.Line($"{Names.Span} dx = toInputs ? inputGradients.Slice(t * InputSize, InputSize) : dxSpan;");
-            w.Line("if (toInputs || toEmbedding) dx.Clear();");
-            w.Line($"Layer0Backward(ref p, ref g, ref rec, {hPrev}, {cPrev}, ref rec, ref c, ref {MM}.GetReference(dx), toInputs || toEmbedding, ref scratch);");
-            if (m.HasEmbedding)
+            w.Line($"{(li == 0 ? "if (wantDx) " : "")}{dOut}.Slice(0, steps * {l.Model.InputSize}).Clear();");
+            w.Line($"Layer{li}Backward(ref p, ref g, ref d0, steps, ref c, ref {MM}.GetReference({dIn}), ref {MM}.GetReference({dOut}), {wantDx}, ref scratch);");
+            if (li == 0)
             {
-                w.Line($"if (toEmbedding) {kernels.Accumulate(layout.InputSize)}(ref {MM}.GetReference(dx), ref {U}.Add(ref g, {layout.EmbeddingOffset} + tokens[t] * InputSize));");
+                w.Line($"if (inputGradients.Length != 0) {dOut}.Slice(0, steps * InputSize).CopyTo(inputGradients);");
+                if (m.HasEmbedding)
+                {
+                    w.Open("else if (trace.HasTokens)");
+                    w.Line("global::System.ReadOnlySpan<int> tokens = trace.Tokens;");
+                    w.Open("for (int t = 0; t < steps; t++)");
+                    w.Line($"{kernels.Accumulate(layout.InputSize)}(ref {dOut}[t * InputSize], ref {U}.Add(ref g, {layout.EmbeddingOffset} + tokens[t] * InputSize));");
+                    w.Close();
+                    w.Close();
+                }
             }
         }
 
-        w.Close();
         w.Line("carry.CopyTo(stateGradient);");
         w.Close();
         w.Line();
@@ -456,7 +462,7 @@ internal static class ModelEmitter
             w.Line();
             CellEmitter.WriteForward(w, kernels, l);
             w.Line();
-            CellEmitter.WriteBackward(w, kernels, l);
+            CellEmitter.WriteBackward(w, kernels, layout, l);
         }
 
         if (m.HasHead)

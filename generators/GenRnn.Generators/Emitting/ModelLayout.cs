@@ -53,9 +53,10 @@ internal sealed class ModelLayout
 
             layer.RecordH = record;
             record += h;
-            if (m.Cell == CellKind.Gru)
+            if (m.IsGru)
             {
-                layer.RecordHn = record;
+                // PyTorch GRU: W_hn h + b_hn, later the W_hh n-block's gradient; Cho GRU: r * h_prev.
+                layer.RecordAux = record;
                 record += h;
             }
 
@@ -124,6 +125,24 @@ internal sealed class ModelLayout
         }
     }
 
+    /// <summary>The largest input or hidden size of any layer: a row of the gradients that flow between layers.</summary>
+    public int MaxLayerWidth
+    {
+        get
+        {
+            int max = 0;
+            foreach (LayerLayout l in Layers)
+            {
+                max = System.Math.Max(max, System.Math.Max(l.Model.InputSize, l.Model.HiddenSize));
+            }
+
+            return max;
+        }
+    }
+
+    /// <summary>Backward's scratch per step in the trace: two rows of gradients flowing between layers.</summary>
+    public int WorkspacePerStep => 2 * MaxLayerWidth;
+
     /// <summary>The largest hidden size of any layer.</summary>
     public int MaxHidden
     {
@@ -173,5 +192,5 @@ internal sealed class LayerLayout
 
     public int RecordH { get; set; }
 
-    public int RecordHn { get; set; } = -1;
+    public int RecordAux { get; set; } = -1;
 }

@@ -82,7 +82,8 @@ public interface IRecurrentModel<TSelf> where TSelf : class, IRecurrentModel<TSe
     /// holds the gradient with respect to the final state on entry and receives the gradient with respect to the
     /// initial state. <paramref name="inputGradients"/> (T x InputSize, or empty to skip) receives the gradients with
     /// respect to the inputs; for token inputs they go to the embedding instead. Parameter gradients are added (+=)
-    /// into <paramref name="gradients"/> (ParameterCount floats).
+    /// into <paramref name="gradients"/> (ParameterCount floats). The trace serves one Backward: it is overwritten with
+    /// gate gradients, and a second Backward on it throws until Forward records into it again.
     /// </summary>
     void Backward(Trace trace, ReadOnlySpan<float> outputGradients, Span<float> stateGradient, Span<float> inputGradients, Span<float> gradients);
 

@@ -8,6 +8,7 @@ namespace GenRnn;
 public sealed class Trace
 {
     private float[] _data;
+    private float[] _workspace;
     private int[] _tokens;
 
     /// <summary>Creates a trace; generated models call this through their <c>CreateTrace</c>.</summary>
@@ -15,19 +16,32 @@ public sealed class Trace
     /// <param name="headerFloats">Floats recorded once per sequence (the initial state).</param>
     /// <param name="floatsPerStep">Floats recorded per step.</param>
     /// <param name="capacity">Steps to reserve room for now.</param>
-    public Trace(Type model, int headerFloats, int floatsPerStep, int capacity)
+    /// <param name="workspaceFloatsPerStep">Scratch floats per step that Backward uses (gradients flowing between layers).</param>
+    public Trace(Type model, int headerFloats, int floatsPerStep, int capacity, int workspaceFloatsPerStep = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(headerFloats);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(floatsPerStep);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(workspaceFloatsPerStep);
         Model = model;
+        WorkspaceFloatsPerStep = workspaceFloatsPerStep;
         HeaderFloats = headerFloats;
         FloatsPerStep = floatsPerStep;
         _data = new float[checked(headerFloats + capacity * floatsPerStep)];
+        _workspace = new float[checked(capacity * workspaceFloatsPerStep)];
         _tokens = new int[capacity];
         Capacity = capacity;
     }
+
+    /// <summary>Scratch floats per step for Backward.</summary>
+    public int WorkspaceFloatsPerStep { get; }
+
+    /// <summary>Whether Backward has used the recorded pass (it overwrites the gate activations with their gradients).</summary>
+    public bool Consumed { get; private set; }
+
+    /// <summary>Backward's scratch for the recorded steps.</summary>
+    public Span<float> Workspace => _workspace.AsSpan(0, Steps * WorkspaceFloatsPerStep);
 
     /// <summary>The model type this trace belongs to.</summary>
     public Type Model { get; }
@@ -67,11 +81,13 @@ public sealed class Trace
         {
             int capacity = Math.Max(steps, Capacity * 2);
             _data = new float[checked(HeaderFloats + capacity * FloatsPerStep)];
+            _workspace = new float[checked(capacity * WorkspaceFloatsPerStep)];
             _tokens = new int[capacity];
             Capacity = capacity;
         }
 
         Steps = steps;
+        Consumed = false;
         HasTokens = !tokens.IsEmpty;
         tokens.CopyTo(_tokens);
         return Data;
@@ -89,5 +105,13 @@ public sealed class Trace
         {
             throw new ArgumentException("The trace holds no forward pass: call Forward with it first.", parameterName);
         }
+
+        if (Consumed)
+        {
+            throw new ArgumentException("Backward has already used this trace (it overwrites the recorded gates with their gradients); run Forward with it again first.", parameterName);
+        }
     }
+
+    /// <summary>Marks the recorded pass as used by Backward; generated code calls this before overwriting it.</summary>
+    public void MarkConsumed() => Consumed = true;
 }

@@ -23,7 +23,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Token ids accepted by the token overloads (one-hot inputs).</summary>
     public const int VocabularySize = 2;
     // Floats a traced forward pass records per step.
-    private const int StepRecordSize = 14;
+    private const int StepRecordSize = 17;
     private const int RecordOutput = 11;
 
     static int global::GenRnn.IRecurrentModel<ChoGru>.InputSize => InputSize;
@@ -50,7 +50,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(ChoGru), StateSize, StepRecordSize, capacity);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(ChoGru), StateSize, StepRecordSize, capacity, 6);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -220,6 +220,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
         trace.Validate(typeof(ChoGru), nameof(trace));
+        CheckTrace(trace);
         int steps = trace.Steps;
         if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
         CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
@@ -229,34 +230,31 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
         }
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        trace.MarkConsumed();
 
         global::System.Span<float> carry = stackalloc float[StateSize];
         stateGradient.CopyTo(carry);
-        global::System.Span<float> scratchSpan = stackalloc float[15];
-        global::System.Span<float> dxSpan = stackalloc float[InputSize];
+        global::System.Span<float> scratchSpan = stackalloc float[3];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
         ref float d0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(trace.Data);
         ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(carry);
         ref float scratch = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratchSpan);
-        ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
-        global::System.ReadOnlySpan<int> tokens = trace.Tokens;
-        for (int t = steps - 1; t >= 0; t--)
+        // Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).
+        global::System.Span<float> workspace = trace.Workspace;
+        global::System.Span<float> rowsA = workspace.Slice(0, steps * 3);
+        global::System.Span<float> rowsB = workspace.Slice(steps * 3, steps * 3);
+        global::System.Span<float> dTop = rowsA.Slice(0, steps * 3);
+        dTop.Clear();
+        if (outputGradients.Length != 0)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-            bool first = t == 0;
-            ref float prev = ref first ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + (t - 1) * StepRecordSize);
-            if (outputGradients.Length != 0)
-            {
-                Acc_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), ref c);
-            }
-            // Layer 0's input gradient goes to the caller (float inputs) or to the embedding row (tokens).
-            bool toInputs = inputGradients.Length != 0;
-            bool toEmbedding = false;
-            global::System.Span<float> dx = toInputs ? inputGradients.Slice(t * InputSize, InputSize) : dxSpan;
-            if (toInputs || toEmbedding) dx.Clear();
-            Layer0Backward(ref p, ref g, ref rec, ref first ? ref prev : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 11), ref prev, ref rec, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx), toInputs || toEmbedding, ref scratch);
+            outputGradients.CopyTo(dTop);
         }
+        // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
+        bool wantDx = inputGradients.Length != 0;
+        if (wantDx) rowsB.Slice(0, steps * 2).Clear();
+        Layer0Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), wantDx, ref scratch);
+        if (inputGradients.Length != 0) rowsB.Slice(0, steps * InputSize).CopyTo(inputGradients);
         carry.CopyTo(stateGradient);
     }
 
@@ -325,9 +323,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
         ref float h = ref state;
-        global::System.Span<float> scratch = stackalloc float[12];
-        ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 9);
+        global::System.Span<float> hidden = stackalloc float[9];
+        ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 14);
         Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref gates);
         Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref gh);
         Gemv_2x9s9(ref p, ref x, ref gates);
@@ -366,69 +364,75 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // Layer 0 backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).
+    // Layer 0 backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t
+    // (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:
+    // the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)
+    private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
         ref float dh = ref carry;
-        ref float da = ref scratch;
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, 9);
-        ref float drh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, 12);
-        Layer0Gradient(ref gates, ref hPrev, ref dh, ref da, ref rh, ref drh);
-        GemvT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 6), ref drh);
-        Layer0ResetGradient(ref gates, ref hPrev, ref drh, ref da, ref dh);
-        Acc_9(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 45));
-        Acc_9(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 54));
-        Ger_2x9s9(ref g, ref x, ref da);
-        Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref hPrev, ref da);
-        Ger_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 6));
-        GemvT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref da, ref dh);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3 + t * 17);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -3 + t * 17);
+            Acc_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 3), ref dh);
+            ref float drh = ref scratch;
+            Layer0Gradient(ref gates, ref hPrev, ref dh, ref drh);
+            GemvT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 6), ref drh);
+            Layer0ResetGradient(ref gates, ref hPrev, ref drh, ref dh);
+            GemvT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref gates, ref dh);
+        }
+
+        // The whole sequence's weight and bias gradients.
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 5);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3);
+        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 45), steps);
+        GerT_2x9s9(ref g, ref x0, ref da0, steps);
+        ref float h0 = ref d0;
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 14);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 22);
+        ref float rh0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 17);
+        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 54), steps);
+        Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h0, ref da0);
+        GerT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h1, ref da1, steps - 1);
+        GerT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 24), ref rh0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 6), steps);
         if (wantDx)
         {
-            GemvT_2x9s9(ref p, ref da, ref dx);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 17);
+                GemvT_2x9s9(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 2));
+            }
         }
     }
 
-    // da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); rh = r h_prev; dh_prev starts at dh z
+    // da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z), over the z and n gates; dh_prev starts at dh z
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Gradient(ref float gates, ref float hPrev, ref float dh, ref float da, ref float rh, ref float drh)
+    private static void Layer0Gradient(ref float gates, ref float hPrev, ref float dh, ref float drh)
     {
         for (int n = 0; n < 3; n += 1)
         {
-            var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n);
             var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 3);
             var nn = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 6);
-            var hp = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, n);
             var dhv = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 3) = dhv * (hp - nn) * z * (1f - z);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 6) = dhv * (1f - z) * (1f - nn * nn);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, n) = r * hp;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 3) = dhv * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, n) - nn) * z * (1f - z);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 6) = dhv * (1f - z) * (1f - nn * nn);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, n) = 0f;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = dhv * z;
         }
     }
 
-    // d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) and dh_prev += d(rh) r
+    // d(rh) = W_hn^T da_n gives da_r = d(rh) h_prev r (1 - r) (over the r gate) and dh_prev += d(rh) r
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float da, ref float dh)
+    private static void Layer0ResetGradient(ref float gates, ref float hPrev, ref float drh, ref float dh)
     {
         for (int n = 0; n < 3; n += 1)
         {
             var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n);
             var d = global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n) = d * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, n) * r * (1f - r);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n) = d * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, n) * r * (1f - r);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) + d * r;
-        }
-    }
-
-    // dst[n] += a[n], n < 3
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Acc_3(ref float a, ref float dst)
-    {
-        for (int n = 0; n < 3; n += 1)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
         }
     }
 
@@ -511,6 +515,16 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
+    // dst[n] += a[n], n < 3
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Acc_3(ref float a, ref float dst)
+    {
+        for (int n = 0; n < 3; n += 1)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
+    }
+
     // dst[k] += sum over n < 3 of w[k*9 + n] * d[n], for k < 3
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GemvT_3x3s9(ref float w, ref float d, ref float dst)
@@ -524,54 +538,112 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // dst[n] += a[n], n < 9
+    // dst[k] += sum over n < 6 of w[k*9 + n] * d[n], for k < 3
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Acc_9(ref float a, ref float dst)
+    private static void GemvT_3x6s9(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 3; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9);
+            float sum = 0f;
+            for (int n = 0; n < 6; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+        }
+    }
+
+    // dst[n] += sum over t < steps of d[t*17 + n], n < 9
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows_9(ref float d, ref float dst, int steps)
     {
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 0));
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
             {
                 const int n = 8;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
         else
         {
             for (int n = 0; n < 9; n += 1)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
     }
 
-    // g[k*9 + n] += v[k] * d[n], for k < 2, n < 9
+    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 2, n < 9
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_2x9s9(ref float g, ref float v, ref float d)
+    private static void GerT_2x9s9(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 2; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 {
                     const int n = 0;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
+                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17));
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
                 {
                     const int n = 8;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
             }
             else
             {
                 for (int n = 0; n < 9; n += 1)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
             }
         }
@@ -592,31 +664,49 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // g[k*9 + n] += v[k] * d[n], for k < 3, n < 3
+    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 3, n < 6
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_3x3s9(ref float g, ref float v, ref float d)
+    private static void GerT_3x6s9(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 3; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
-            for (int n = 0; n < 3; n += 1)
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+            for (int n = 0; n < 6; n += 1)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
         }
     }
 
-    // dst[k] += sum over n < 6 of w[k*9 + n] * d[n], for k < 3
+    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 3, n < 3
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_3x6s9(ref float w, ref float d, ref float dst)
+    private static void GerT_3x3s9(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 3; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 9);
-            float sum = 0f;
-            for (int n = 0; n < 6; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+            for (int n = 0; n < 3; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+            }
         }
     }
 

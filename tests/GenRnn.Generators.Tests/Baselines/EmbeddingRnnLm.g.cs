@@ -50,7 +50,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(EmbeddingRnnLm), StateSize, StepRecordSize, capacity);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(EmbeddingRnnLm), StateSize, StepRecordSize, capacity, 8);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -220,6 +220,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
         trace.Validate(typeof(EmbeddingRnnLm), nameof(trace));
+        CheckTrace(trace);
         int steps = trace.Steps;
         if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
         CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
@@ -229,35 +230,44 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
         }
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        trace.MarkConsumed();
 
         global::System.Span<float> carry = stackalloc float[StateSize];
         stateGradient.CopyTo(carry);
-        global::System.Span<float> scratchSpan = stackalloc float[4];
-        global::System.Span<float> dxSpan = stackalloc float[InputSize];
+        global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
         ref float d0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(trace.Data);
         ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(carry);
         ref float scratch = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratchSpan);
-        ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
-        global::System.ReadOnlySpan<int> tokens = trace.Tokens;
-        global::System.Span<float> dzSpan = stackalloc float[OutputSize];
-        for (int t = steps - 1; t >= 0; t--)
+        // Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).
+        global::System.Span<float> workspace = trace.Workspace;
+        global::System.Span<float> rowsA = workspace.Slice(0, steps * 4);
+        global::System.Span<float> rowsB = workspace.Slice(steps * 4, steps * 4);
+        global::System.Span<float> dTop = rowsA.Slice(0, steps * 4);
+        dTop.Clear();
+        if (outputGradients.Length != 0)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-            bool first = t == 0;
-            ref float prev = ref first ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + (t - 1) * StepRecordSize);
-            if (outputGradients.Length != 0)
+            global::System.Span<float> dzSpan = stackalloc float[OutputSize];
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
+            for (int t = 0; t < steps; t++)
             {
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref c);
+                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
-            // Layer 0's input gradient goes to the caller (float inputs) or to the embedding row (tokens).
-            bool toInputs = inputGradients.Length != 0;
-            bool toEmbedding = trace.HasTokens;
-            global::System.Span<float> dx = toInputs ? inputGradients.Slice(t * InputSize, InputSize) : dxSpan;
-            if (toInputs || toEmbedding) dx.Clear();
-            Layer0Backward(ref p, ref g, ref rec, ref first ? ref prev : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 7), ref prev, ref rec, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx), toInputs || toEmbedding, ref scratch);
-            if (toEmbedding) Acc_3(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0 + tokens[t] * InputSize));
+        }
+        // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
+        bool wantDx = inputGradients.Length != 0 || trace.HasTokens;
+        if (wantDx) rowsB.Slice(0, steps * 3).Clear();
+        Layer0Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), wantDx, ref scratch);
+        if (inputGradients.Length != 0) rowsB.Slice(0, steps * InputSize).CopyTo(inputGradients);
+        else if (trace.HasTokens)
+        {
+            global::System.ReadOnlySpan<int> tokens = trace.Tokens;
+            for (int t = 0; t < steps; t++)
+            {
+                Acc_3(ref rowsB[t * InputSize], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0 + tokens[t] * InputSize));
+            }
         }
         carry.CopyTo(stateGradient);
     }
@@ -346,22 +356,41 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // Layer 0 backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).
+    // Layer 0 backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t
+    // (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:
+    // the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)
+    private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
         ref float dh = ref carry;
-        ref float da = ref scratch;
-        Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref da);
-        Acc_4(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 43));
-        Acc_4(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 47));
-        Ger_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 15), ref x, ref da);
-        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref hPrev, ref da);
-        GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref da, ref dh);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4 + t * 16);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -5 + t * 16);
+            Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref gates);
+            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref gates, ref dh);
+        }
+
+        // The whole sequence's weight and bias gradients.
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 7);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 43), steps);
+        GerT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 15), ref x0, ref da0, steps);
+        ref float h0 = ref d0;
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 11);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 23);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 47), steps);
+        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h0, ref da0);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
-            GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref dx);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 16);
+                GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
+            }
         }
     }
 
@@ -484,17 +513,55 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // g[k*4 + n] += v[k] * d[n], for k < 3, n < 4
+    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_3x4s4(ref float g, ref float v, ref float d)
+    private static void GemvT_4x4s4(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
+            float sum = 0f;
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+        }
+    }
+
+    // dst[n] += sum over t < steps of d[t*16 + n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows_4(ref float d, ref float dst, int steps)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+            ref float dt = ref d;
+            for (int t = 0; t < steps; t++)
+            {
+                a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
+        }
+    }
+
+    // g[k*4 + n] += sum over t < steps of x[t*16 + k] * d[t*16 + n], for k < 3, n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 3; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             for (int n = 0; n < 4; n += 1)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 16);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
         }
     }
@@ -514,16 +581,26 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 4
+    // g[k*4 + n] += sum over t < steps of x[t*16 + k] * d[t*16 + n], for k < 4, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x4s4(ref float w, ref float d, ref float dst)
+    private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 4; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
-            float sum = 0f;
-            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+            for (int n = 0; n < 4; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 16);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+            }
         }
     }
 

@@ -50,7 +50,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(RnnPeepholeStack), StateSize, StepRecordSize, capacity);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(RnnPeepholeStack), StateSize, StepRecordSize, capacity, 34);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -222,6 +222,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
         trace.Validate(typeof(RnnPeepholeStack), nameof(trace));
+        CheckTrace(trace);
         int steps = trace.Steps;
         if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
         CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
@@ -231,35 +232,33 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
         }
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        trace.MarkConsumed();
 
         global::System.Span<float> carry = stackalloc float[StateSize];
         stateGradient.CopyTo(carry);
-        global::System.Span<float> scratchSpan = stackalloc float[68];
-        global::System.Span<float> dxSpan = stackalloc float[InputSize];
+        global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
         ref float d0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(trace.Data);
         ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(carry);
         ref float scratch = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratchSpan);
-        ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
-        global::System.ReadOnlySpan<int> tokens = trace.Tokens;
-        for (int t = steps - 1; t >= 0; t--)
+        // Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).
+        global::System.Span<float> workspace = trace.Workspace;
+        global::System.Span<float> rowsA = workspace.Slice(0, steps * 17);
+        global::System.Span<float> rowsB = workspace.Slice(steps * 17, steps * 17);
+        global::System.Span<float> dTop = rowsA.Slice(0, steps * 17);
+        dTop.Clear();
+        if (outputGradients.Length != 0)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-            bool first = t == 0;
-            ref float prev = ref first ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + (t - 1) * StepRecordSize);
-            if (outputGradients.Length != 0)
-            {
-                Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4));
-            }
-            Layer1Backward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref first ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 96), ref first ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 79), ref rec, ref c, ref c, true, ref scratch);
-            // Layer 0's input gradient goes to the caller (float inputs) or to the embedding row (tokens).
-            bool toInputs = inputGradients.Length != 0;
-            bool toEmbedding = false;
-            global::System.Span<float> dx = toInputs ? inputGradients.Slice(t * InputSize, InputSize) : dxSpan;
-            if (toInputs || toEmbedding) dx.Clear();
-            Layer0Backward(ref p, ref g, ref rec, ref first ? ref prev : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 7), ref prev, ref rec, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx), toInputs || toEmbedding, ref scratch);
+            outputGradients.CopyTo(dTop);
         }
+        rowsB.Slice(0, steps * 4).Clear();
+        Layer1Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), true, ref scratch);
+        // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
+        bool wantDx = inputGradients.Length != 0;
+        if (wantDx) rowsA.Slice(0, steps * 3).Clear();
+        Layer0Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), wantDx, ref scratch);
+        if (inputGradients.Length != 0) rowsA.Slice(0, steps * InputSize).CopyTo(inputGradients);
         carry.CopyTo(stateGradient);
     }
 
@@ -348,22 +347,41 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // Layer 0 backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).
+    // Layer 0 backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t
+    // (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:
+    // the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)
+    private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
         ref float dh = ref carry;
-        ref float da = ref scratch;
-        Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref da);
-        Acc_4(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 28));
-        Acc_4(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 32));
-        Ger_3x4s4(ref g, ref x, ref da);
-        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref hPrev, ref da);
-        GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref da, ref dh);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38 + t * 113);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -68 + t * 113);
+            Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref gates);
+            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref gates, ref dh);
+        }
+
+        // The whole sequence's weight and bias gradients.
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 41);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 28), steps);
+        GerT_3x4s4(ref g, ref x0, ref da0, steps);
+        ref float h0 = ref d0;
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 45);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 154);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 32), steps);
+        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h0, ref da0);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
-            GemvT_3x4s4(ref p, ref da, ref dx);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 113);
+                GemvT_3x4s4(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
+            }
         }
     }
 
@@ -498,33 +516,54 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // Layer 1 backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).
+    // Layer 1 backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t
+    // (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:
+    // the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)
+    private static void Layer1Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
         ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4);
-        ref float da = ref scratch;
-        Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
-        Acc_68(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1464));
-        Acc_68(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1532));
-        Ger_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x, ref da);
-        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64));
-        Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref hPrev, ref da);
-        Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref hPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64));
-        GemvT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref da, ref dh);
-        GemvT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref dh);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38 + t * 113);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21 + t * 113);
+            Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4 + t * 113);
+            Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
+            GemvT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref gates, ref dh);
+            GemvT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64), ref dh);
+        }
+
+        // The whole sequence's weight and bias gradients.
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 49);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 45);
+        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1464), steps);
+        GerT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x0, ref da0, steps);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 292), ref x0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64), steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 134);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 162);
+        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1532), steps);
+        Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref h0, ref da0);
+        Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64));
+        GerT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref h1, ref da1, steps - 1);
+        GerT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da1, 64), steps - 1);
         if (wantDx)
         {
-            GemvT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref dx);
-            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref dx);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 113);
+                GemvT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+                GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+            }
         }
     }
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);
-    // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)
+    // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da, ref float peep, ref float dpeep)
+    private static void Layer1Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float peep, ref float dpeep)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -543,10 +582,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 var dai = dct * gg * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i);
                 var daf = dct * cp * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f);
                 var dag = dct * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - gg * gg);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dai, ref da, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref da, (nuint)(n + 17));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dag, ref da, (nuint)(n + 34));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref da, (nuint)(n + 51));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dai, ref gates, (nuint)(n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gates, (nuint)(n + 17));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dag, ref gates, (nuint)(n + 34));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gates, (nuint)(n + 51));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dct * f + dai * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(n)) + daf * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(n + 17)), ref dc, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dh, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dpeep, (nuint)(n)) + dai * cp, ref dpeep, (nuint)(n));
@@ -568,10 +607,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 var dai = dct * gg * i * (1f - i);
                 var daf = dct * cp * f * (1f - f);
                 var dag = dct * i * (1f - gg * gg);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = dao;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
@@ -596,10 +635,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 var dai = dct * gg * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i);
                 var daf = dct * cp * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f);
                 var dag = dct * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - gg * gg);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dai, ref da, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref da, (nuint)(n + 17));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dag, ref da, (nuint)(n + 34));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref da, (nuint)(n + 51));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dai, ref gates, (nuint)(n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gates, (nuint)(n + 17));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dag, ref gates, (nuint)(n + 34));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gates, (nuint)(n + 51));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dct * f + dai * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(n)) + daf * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(n + 17)), ref dc, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dh, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dpeep, (nuint)(n)) + dai * cp, ref dpeep, (nuint)(n));
@@ -621,10 +660,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 var dai = dct * gg * i * (1f - i);
                 var daf = dct * cp * f * (1f - f);
                 var dag = dct * i * (1f - gg * gg);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = dao;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
@@ -649,50 +688,15 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 var dai = dct * gg * i * (1f - i);
                 var daf = dct * cp * f * (1f - f);
                 var dag = dct * i * (1f - gg * gg);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 17) = daf;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 34) = dag;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 51) = dao;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = dai;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 17) = daf;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 34) = dag;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 51) = dao;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f + dai * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n) + daf * global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, n + 17);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
-            }
-        }
-    }
-
-    // dst[n] += a[n], n < 17
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Acc_17(ref float a, ref float dst)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
-            }
-            {
-                const int n = 16;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 16; n += 8)
-            {
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
-            }
-            {
-                const int n = 16;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 17; n += 1)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
         }
     }
@@ -747,17 +751,55 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*4 + n] += v[k] * d[n], for k < 3, n < 4
+    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_3x4s4(ref float g, ref float v, ref float d)
+    private static void GemvT_4x4s4(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
+            float sum = 0f;
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+        }
+    }
+
+    // dst[n] += sum over t < steps of d[t*113 + n], n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows_4(ref float d, ref float dst, int steps)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+            ref float dt = ref d;
+            for (int t = 0; t < steps; t++)
+            {
+                a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
+        }
+    }
+
+    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 3, n < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 3; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             for (int n = 0; n < 4; n += 1)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
         }
     }
@@ -777,16 +819,26 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 4
+    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 4, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x4s4(ref float w, ref float d, ref float dst)
+    private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 4; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
-            float sum = 0f;
-            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+            for (int n = 0; n < 4; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+            }
         }
     }
 
@@ -985,68 +1037,247 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[n] += a[n], n < 68
+    // dst[n] += a[n], n < 17
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Acc_68(ref float a, ref float dst)
+    private static void Acc_17(ref float a, ref float dst)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 64; n += 16)
             {
+                const int n = 0;
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
-            for (int n = 64; n < 68; n += 1)
             {
+                const int n = 16;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 64; n += 8)
+            for (int n = 0; n < 16; n += 8)
             {
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
             }
-            for (int n = 64; n < 68; n += 1)
             {
+                const int n = 16;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
         }
         else
         {
-            for (int n = 0; n < 68; n += 1)
+            for (int n = 0; n < 17; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
         }
     }
 
-    // g[k*64 + n] += v[k] * d[n], for k < 4, n < 64
+    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 17
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_4x64s64(ref float g, ref float v, ref float d)
+    private static void GemvT_17x64s64(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 17; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (int n = 0; n < 64; n += 16)
+                {
+                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                }
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int n = 0; n < 64; n += 8)
+                {
+                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                }
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+            else
+            {
+                float sum = 0f;
+                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+        }
+    }
+
+    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 17
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GemvT_17x4s4(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 17; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
+            float sum = 0f;
+            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+        }
+    }
+
+    // dst[n] += sum over t < steps of d[t*113 + n], n < 68
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows_68(ref float d, ref float dst, int steps)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 64)
+            {
+                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n + 0));
+                var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n + 16));
+                var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n + 32));
+                var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n + 48));
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    a1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16));
+                    a2 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32));
+                    a3 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48));
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref dst, (nuint)(n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref dst, (nuint)(n + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref dst, (nuint)(n + 48));
+            }
+            for (int n = 64; n < 68; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 32)
+            {
+                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 0));
+                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 8));
+                var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 16));
+                var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 24));
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    a1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                    a2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16));
+                    a3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24));
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref dst, (nuint)(n + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref dst, (nuint)(n + 24));
+            }
+            for (int n = 64; n < 68; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 68; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
+            }
+        }
+    }
+
+    // g[k*64 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 4, n < 64
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GerT_4x64s64(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 4; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (int n = 0; n < 64; n += 16)
+                for (int n = 0; n < 64; n += 64)
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
+                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 16));
+                    var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 32));
+                    var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 48));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref row, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref row, (nuint)(n + 48));
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (int n = 0; n < 64; n += 8)
+                for (int n = 0; n < 64; n += 32)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
+                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
+                    var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 16));
+                    var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 24));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref row, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref row, (nuint)(n + 24));
                 }
             }
             else
             {
                 for (int n = 0; n < 64; n += 1)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
             }
         }
@@ -1099,52 +1330,100 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 17
+    // g[k*64 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 17, n < 64
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_17x64s64(ref float w, ref float d, ref float dst)
+    private static void GerT_17x64s64(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 17; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int n = 0; n < 64; n += 16)
+                for (int n = 0; n < 64; n += 64)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 16));
+                    var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 32));
+                    var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 48));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref row, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref row, (nuint)(n + 48));
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int n = 0; n < 64; n += 8)
+                for (int n = 0; n < 64; n += 32)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
+                    var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 16));
+                    var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 24));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref row, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref row, (nuint)(n + 24));
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
-                float sum = 0f;
-                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                for (int n = 0; n < 64; n += 1)
+                {
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                }
             }
         }
     }
 
-    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 17
+    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 17, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_17x4s4(ref float w, ref float d, ref float dst)
+    private static void GerT_17x4s4(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 17; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
-            float sum = 0f;
-            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+            for (int n = 0; n < 4; n += 1)
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+            }
         }
     }
 

@@ -50,7 +50,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(SmallLstm), StateSize, StepRecordSize, capacity);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(SmallLstm), StateSize, StepRecordSize, capacity, 8);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -221,6 +221,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
         trace.Validate(typeof(SmallLstm), nameof(trace));
+        CheckTrace(trace);
         int steps = trace.Steps;
         if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
         CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
@@ -230,35 +231,37 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
         }
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        trace.MarkConsumed();
 
         global::System.Span<float> carry = stackalloc float[StateSize];
         stateGradient.CopyTo(carry);
-        global::System.Span<float> scratchSpan = stackalloc float[16];
-        global::System.Span<float> dxSpan = stackalloc float[InputSize];
+        global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
         ref float d0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(trace.Data);
         ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(carry);
         ref float scratch = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratchSpan);
-        ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
-        global::System.ReadOnlySpan<int> tokens = trace.Tokens;
-        global::System.Span<float> dzSpan = stackalloc float[OutputSize];
-        for (int t = steps - 1; t >= 0; t--)
+        // Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).
+        global::System.Span<float> workspace = trace.Workspace;
+        global::System.Span<float> rowsA = workspace.Slice(0, steps * 4);
+        global::System.Span<float> rowsB = workspace.Slice(steps * 4, steps * 4);
+        global::System.Span<float> dTop = rowsA.Slice(0, steps * 4);
+        dTop.Clear();
+        if (outputGradients.Length != 0)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-            bool first = t == 0;
-            ref float prev = ref first ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + (t - 1) * StepRecordSize);
-            if (outputGradients.Length != 0)
+            global::System.Span<float> dzSpan = stackalloc float[OutputSize];
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
+            for (int t = 0; t < steps; t++)
             {
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 25), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref c);
+                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 25), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
-            // Layer 0's input gradient goes to the caller (float inputs) or to the embedding row (tokens).
-            bool toInputs = inputGradients.Length != 0;
-            bool toEmbedding = false;
-            global::System.Span<float> dx = toInputs ? inputGradients.Slice(t * InputSize, InputSize) : dxSpan;
-            if (toInputs || toEmbedding) dx.Clear();
-            Layer0Backward(ref p, ref g, ref rec, ref first ? ref prev : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 21), ref first ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref prev, 17), ref rec, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx), toInputs || toEmbedding, ref scratch);
         }
+        // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
+        bool wantDx = inputGradients.Length != 0;
+        if (wantDx) rowsB.Slice(0, steps * 1).Clear();
+        Layer0Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), wantDx, ref scratch);
+        if (inputGradients.Length != 0) rowsB.Slice(0, steps * InputSize).CopyTo(inputGradients);
         carry.CopyTo(stateGradient);
     }
 
@@ -358,29 +361,49 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // Layer 0 backward: dh (and dc) of this step -> gate gradients da; dW += x da^T, h_prev da^T; dx += W_ih da; dh_prev = W_hh da (+ direct terms).
+    // Layer 0 backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t
+    // (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:
+    // the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Backward(ref float p, ref float g, ref float x, ref float hPrev, ref float cPrev, ref float rec, ref float carry, ref float dx, bool wantDx, ref float scratch)
+    private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
         ref float dh = ref carry;
-        ref float da = ref scratch;
-        Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 17), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4), ref da);
-        Acc_16(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 80));
-        Acc_16(ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 96));
-        Ger_1x16s16(ref g, ref x, ref da);
-        Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref hPrev, ref da);
-        GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref da, ref dh);
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 8 + t * 26);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3 + t * 26);
+            Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -1 + t * 26);
+            Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 17), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4));
+            GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref gates, ref dh);
+        }
+
+        // The whole sequence's weight and bias gradients.
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 9);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 8);
+        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 80), steps);
+        GerT_1x16s16(ref g, ref x0, ref da0, steps);
+        ref float h0 = ref d0;
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 29);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 35);
+        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 96), steps);
+        Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h0, ref da0);
+        GerT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
-            GemvT_1x16s16(ref p, ref da, ref dx);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 26);
+                GemvT_1x16s16(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 1));
+            }
         }
     }
 
     // dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);
-    // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms)
+    // da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc, ref float da)
+    private static void Layer0Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc)
     {
         for (int n = 0; n < 4; n += 1)
         {
@@ -397,10 +420,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             var dai = dct * gg * i * (1f - i);
             var daf = dct * cp * f * (1f - f);
             var dag = dct * i * (1f - gg * gg);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 0) = dai;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 4) = daf;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 8) = dag;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n + 12) = dao;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 0) = dai;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 4) = daf;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 8) = dag;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, n + 12) = dao;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, n) = dct * f;
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
         }
@@ -547,60 +570,151 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // dst[n] += a[n], n < 16
+    // dst[n] += a[n], n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Acc_16(ref float a, ref float dst)
+    private static void Acc_4(ref float a, ref float dst)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
+    }
+
+    // dst[k] += sum over n < 16 of w[k*16 + n] * d[n], for k < 4
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void GemvT_4x16s16(ref float w, ref float d, ref float dst)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (int n = 0; n < 16; n += 16)
+                {
+                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                }
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int n = 0; n < 16; n += 8)
+                {
+                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                }
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+            else
+            {
+                float sum = 0f;
+                for (int n = 0; n < 16; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            }
+        }
+    }
+
+    // dst[n] += sum over t < steps of d[t*26 + n], n < 16
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows_16(ref float d, ref float dst, int steps)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dst, (nuint)(n + 0));
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int n = 0; n < 16; n += 8)
             {
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 0));
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
         }
         else
         {
             for (int n = 0; n < 16; n += 1)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0);
+                ref float dt = ref d;
+                for (int t = 0; t < steps; t++)
+                {
+                    a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
     }
 
-    // g[k*16 + n] += v[k] * d[n], for k < 1, n < 16
+    // g[k*16 + n] += sum over t < steps of x[t*26 + k] * d[t*26 + n], for k < 1, n < 16
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_1x16s16(ref float g, ref float v, ref float d)
+    private static void GerT_1x16s16(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 1; k++)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 {
                     const int n = 0;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.Create(vk), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
+                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int n = 0; n < 16; n += 8)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.Create(vk), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n))), ref row, (nuint)(n));
+                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
             }
             else
             {
                 for (int n = 0; n < 16; n += 1)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
             }
         }
@@ -638,38 +752,58 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // dst[k] += sum over n < 16 of w[k*16 + n] * d[n], for k < 4
+    // g[k*16 + n] += sum over t < steps of x[t*26 + k] * d[t*26 + n], for k < 4, n < 16
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x16s16(ref float w, ref float d, ref float dst)
+    private static void GerT_4x16s16(ref float g, ref float x, ref float d, int steps)
     {
         for (int k = 0; k < 4; k++)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
+            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int n = 0; n < 16; n += 16)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                    const int n = 0;
+                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 for (int n = 0; n < 16; n += 8)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
-                float sum = 0f;
-                for (int n = 0; n < 16; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                for (int n = 0; n < 16; n += 1)
+                {
+                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    ref float dt = ref d;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                }
             }
         }
     }

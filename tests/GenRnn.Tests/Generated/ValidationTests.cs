@@ -76,6 +76,12 @@ public class ValidationTests
         AssertParam("inputGradients", () => model.Backward(trace, outputs, dstate, new float[3], model.Gradients));
         AssertParam("gradients", () => model.Backward(trace, outputs, dstate, inputs, new float[10]));
         Assert.All(model.Gradients, g => Assert.Equal(0f, g));
+
+        // Backward overwrites the recorded gates with their gradients, so a trace serves one Backward.
+        model.Backward(trace, outputs, dstate, inputs, model.Gradients);
+        float[] after = model.Gradients.ToArray();
+        Assert.Contains("already used", Assert.Throws<ArgumentException>(() => model.Backward(trace, outputs, new float[Lstm8x16.StateSize], inputs, model.Gradients)).Message);
+        Assert.Equal(after, model.Gradients);
     }
 
     [Fact]
