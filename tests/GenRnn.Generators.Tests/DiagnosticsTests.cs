@@ -255,6 +255,18 @@ public sealed class DiagnosticsTests
         Assert.Empty(run.Sources);
     }
 
+    [Theory]
+    [InlineData("VectorWidth = 128", "[RecurrentModel] has VectorWidth = 128; use 512 (Vector512 where available), 256 (at most Vector256) or 32 (scalar)")]
+    [InlineData("RegisterBlocks = 9", "[RecurrentModel] has RegisterBlocks = 9; use 1 to 8 accumulators")]
+    public void GRNN017_InvalidTuning(string option, string message)
+    {
+        (Diagnostic d, GeneratorRun run) = Single($"[RecurrentModel({option})]\n[Rnn(3, 4)]\npublic partial class M;", "GRNN017");
+
+        AssertMessage(d, message);
+        AssertAt(run, d, $"RecurrentModel({option})");
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void EveryDescriptorHasATest()
     {

@@ -87,6 +87,11 @@ internal static class DiagnosticDescriptors
         "Unknown head activation",
         "[Dense] has Activation = {0}, which is not an Activation member; use Activation.Identity, Activation.Tanh, Activation.Sigmoid or Activation.Softmax");
 
+    public static readonly DiagnosticDescriptor InvalidTuning = Error(
+        "GRNN017",
+        "Invalid tuning option",
+        "[RecurrentModel] has {0} = {1}; {2}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

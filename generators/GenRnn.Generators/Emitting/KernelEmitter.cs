@@ -9,18 +9,24 @@ namespace GenRnn.Generators.Emitting;
 /// </summary>
 internal sealed class KernelEmitter
 {
-    // Accumulators held in registers per column block of the forward product.
-    private const int RegisterBlock = 4;
 
     private readonly SortedSet<string> _requested = new(System.StringComparer.Ordinal);
     private readonly int _recordStride;
 
+    // Accumulators held in registers per pass of a matrix kernel.
+    private readonly int _registerBlocks;
+
     /// <param name="recordStride">Floats of one step record: the distance between step t and t + 1 in a trace.</param>
-    public KernelEmitter(int recordStride) => _recordStride = recordStride;
+    /// <param name="registerBlocks">Vector accumulators per pass of a matrix kernel.</param>
+    public KernelEmitter(int recordStride, int registerBlocks)
+    {
+        _recordStride = recordStride;
+        _registerBlocks = registerBlocks;
+    }
     private readonly List<System.Action<SourceWriter>> _writers = new();
 
     /// <summary>acc[0..N) += sum over k &lt; K of v[k] * w[k*S + n].</summary>
-    public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s));
+    public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s, _registerBlocks));
 
     /// <summary>dst[k] += sum over n &lt; N of w[k*S + n] * d[n], for k &lt; K.</summary>
     public string GemvTransposed(int k, int n, int s) => Request($"GemvT_{k}x{n}s{s}", w => WriteGemvTransposed(w, $"GemvT_{k}x{n}s{s}", k, n, s));
@@ -29,10 +35,10 @@ internal sealed class KernelEmitter
     public string Ger(int k, int n, int s) => Request($"Ger_{k}x{n}s{s}", w => WriteGer(w, $"Ger_{k}x{n}s{s}", k, n, s));
 
     /// <summary>g[k*S + n] += sum over t &lt; steps of x[t*R + k] * d[t*R + n], R the step record's size: a sequence's weight gradient in one pass.</summary>
-    public string GerOverTime(int k, int n, int s) => Request($"GerT_{k}x{n}s{s}", w => WriteGerOverTime(w, $"GerT_{k}x{n}s{s}", k, n, s, _recordStride));
+    public string GerOverTime(int k, int n, int s) => Request($"GerT_{k}x{n}s{s}", w => WriteGerOverTime(w, $"GerT_{k}x{n}s{s}", k, n, s, _recordStride, _registerBlocks));
 
     /// <summary>dst[n] += sum over t &lt; steps of d[t*R + n]: a sequence's bias gradient.</summary>
-    public string SumRows(int n) => Request($"SumRows_{n}", w => WriteSumRows(w, $"SumRows_{n}", n, _recordStride));
+    public string SumRows(int n) => Request($"SumRows_{n}", w => WriteSumRows(w, $"SumRows_{n}", n, _recordStride, _registerBlocks));
 
     /// <summary>dst[n] = a[n] + b[n].</summary>
     public string Add(int n) => Request($"Add_{n}", w => WriteBinary(w, $"Add_{n}", n, "dst[n] = a[n] + b[n]", l => l.Store("dst", "n", $"{l.Load("a", "n")} + {l.Load("b", "n")}")));
@@ -62,7 +68,7 @@ internal sealed class KernelEmitter
         return name;
     }
 
-    private static void WriteGemv(SourceWriter w, string name, int k, int n, int s)
+    private static void WriteGemv(SourceWriter w, string name, int k, int n, int s, int blocks)
     {
         w.Line($"// acc[0..{n}) += sum over k < {k} of v[k] * w[k*{s} + n]");
         w.Line(Names.MethodImpl);
@@ -71,7 +77,7 @@ internal sealed class KernelEmitter
             w,
             n,
             lanes => WriteGemvBlock(w, lanes, 1, k, s),
-            RegisterBlock,
+            blocks,
             (lanes, blocks) => WriteGemvBlock(w, lanes, blocks, k, s));
         w.Close();
     }
@@ -117,7 +123,7 @@ internal sealed class KernelEmitter
         w.Open($"for (int k = 0; k < {k}; k++)");
         w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, k * {s});");
         bool opened = false;
-        foreach (Lanes lanes in new[] { Lanes.V512, Lanes.V256 })
+        foreach (Lanes lanes in w.VectorLanes)
         {
             if (count < lanes.Width)
             {
@@ -183,7 +189,7 @@ internal sealed class KernelEmitter
         w.Close();
     }
 
-    private static void WriteGerOverTime(SourceWriter w, string name, int k, int n, int s, int r)
+    private static void WriteGerOverTime(SourceWriter w, string name, int k, int n, int s, int r, int blocks)
     {
         w.Line($"// g[k*{s} + n] += sum over t < steps of x[t*{r} + k] * d[t*{r} + n], for k < {k}, n < {n}");
         w.Line(Names.MethodImpl);
@@ -195,13 +201,13 @@ internal sealed class KernelEmitter
             w,
             n,
             lanes => WriteTimeBlock(w, lanes, 1, r, "row", "xk"),
-            RegisterBlock,
+            blocks,
             (lanes, blocks) => WriteTimeBlock(w, lanes, blocks, r, "row", "xk"));
         w.Close();
         w.Close();
     }
 
-    private static void WriteSumRows(SourceWriter w, string name, int n, int r)
+    private static void WriteSumRows(SourceWriter w, string name, int n, int r, int blocks)
     {
         w.Line($"// dst[n] += sum over t < steps of d[t*{r} + n], n < {n}");
         w.Line(Names.MethodImpl);
@@ -210,7 +216,7 @@ internal sealed class KernelEmitter
             w,
             n,
             lanes => WriteTimeBlock(w, lanes, 1, r, "dst", null),
-            RegisterBlock,
+            blocks,
             (lanes, blocks) => WriteTimeBlock(w, lanes, blocks, r, "dst", null));
         w.Close();
     }

@@ -17,7 +17,7 @@ internal static class Loops
     public static void Elementwise(SourceWriter writer, int count, Action<Lanes> body, int blocks = 1, Action<Lanes, int>? blockedBody = null)
     {
         bool opened = false;
-        foreach (Lanes lanes in new[] { Lanes.V512, Lanes.V256 })
+        foreach (Lanes lanes in writer.VectorLanes)
         {
             if (count < lanes.Width)
             {
@@ -61,7 +61,7 @@ internal static class Loops
         int full = n + (count - n) / lanes.Width * lanes.Width;
         WriteRange(writer, n, full, lanes, body);
         n = full;
-        if (lanes.Width == 16 && count - n >= 8)
+        if (lanes.Width == 16 && count - n >= 8 && System.Array.IndexOf(writer.VectorLanes, Lanes.V256) >= 0)
         {
             WriteRange(writer, n, n + 8, Lanes.V256, body);
             n += 8;

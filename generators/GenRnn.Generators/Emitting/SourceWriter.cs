@@ -7,6 +7,9 @@ namespace GenRnn.Generators.Emitting;
 internal sealed class SourceWriter
 {
     private readonly StringBuilder _text = new();
+
+    /// <summary>The vector widths (in floats, widest first) the code written here may use.</summary>
+    public Lanes[] VectorLanes { get; set; } = { Lanes.V512, Lanes.V256 };
     private int _indent;
 
     public void Line(string line = "")

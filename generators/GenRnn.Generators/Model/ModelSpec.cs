@@ -11,6 +11,7 @@ namespace GenRnn.Generators.Model;
 /// <param name="Layers">Recurrent layers, bottom first.</param>
 /// <param name="HeadOutputs">Dense head outputs, or 0 without a head.</param>
 /// <param name="HeadActivation">The head's activation.</param>
+/// <param name="Tuning">How the kernels compute (vector width, register blocking).</param>
 internal sealed record ModelSpec(
     string Namespace,
     string TypeName,
@@ -18,7 +19,8 @@ internal sealed record ModelSpec(
     int EmbeddingDimensions,
     EquatableArray<LayerModel> Layers,
     int HeadOutputs,
-    HeadActivation HeadActivation)
+    HeadActivation HeadActivation,
+    Tuning Tuning)
 {
     public string FullName => Namespace.Length == 0 ? TypeName : Namespace + "." + TypeName;
 
@@ -29,3 +31,9 @@ internal sealed record ModelSpec(
 
 /// <summary>What parsing one declaration gives: the model (null when it has errors) and the diagnostics to report.</summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Kernel tuning from [RecurrentModel]: the widest vector in bits (512, 256 or 32) and accumulators per kernel pass.</summary>
+internal sealed record Tuning(int VectorWidth, int RegisterBlocks)
+{
+    public static Tuning Default { get; } = new(512, 4);
+}

@@ -44,7 +44,13 @@ internal static class ModelParser
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
+        Tuning tuning = ParseTuning(context.Attributes[0], modelLocation, diagnostics);
         ModelSpec? model = BuildModel(symbol, layers, modelLocation, diagnostics, cancellationToken);
+        if (model is not null)
+        {
+            model = model with { Tuning = tuning };
+        }
+
         bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
         return new ParseResult(hasErrors ? null : model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
     }
@@ -279,7 +285,7 @@ internal static class ModelParser
             }
         }
 
-        return new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation);
+        return new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation, Tuning.Default);
     }
 
     /// <summary>The parameter count of valid sizes, as long (the same sum as ModelLayout, which works in int).</summary>
@@ -316,6 +322,26 @@ internal static class ModelParser
         }
 
         return string.Join(".", parts);
+    }
+
+    /// <summary>The kernel tuning options of [RecurrentModel], each checked against what the emitter supports.</summary>
+    private static Tuning ParseTuning(AttributeData model, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        int width = Named(model, "VectorWidth", Tuning.Default.VectorWidth);
+        int blocks = Named(model, "RegisterBlocks", Tuning.Default.RegisterBlocks);
+        if (width is not (512 or 256 or 32))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTuning, location, "VectorWidth", width, "use 512 (Vector512 where available), 256 (at most Vector256) or 32 (scalar)"));
+            width = Tuning.Default.VectorWidth;
+        }
+
+        if (blocks is < 1 or > 8)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTuning, location, "RegisterBlocks", blocks, "use 1 to 8 accumulators"));
+            blocks = Tuning.Default.RegisterBlocks;
+        }
+
+        return new Tuning(width, blocks);
     }
 
     private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)

@@ -5,7 +5,20 @@ namespace GenRnn;
 /// (<see cref="EmbeddingAttribute"/>, <see cref="RnnAttribute"/>, <see cref="LstmAttribute"/>, <see cref="GruAttribute"/>,
 /// <see cref="DenseAttribute"/>) in declaration order and writes the model's forward and backward code with every size a constant.
 /// </summary>
+/// <remarks>
+/// The tuning options change only how the generated kernels compute, never what: use them to benchmark variants for
+/// your own sizes (see benchmarks/README.md). The defaults are the measured best on the project's reference machine.
+/// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class RecurrentModelAttribute : Attribute
 {
+    /// <summary>
+    /// The widest vectors the kernels may use, in bits: 512 (the default: Vector512 where the hardware has it, else
+    /// Vector256), 256 (never Vector512) or 32 (scalar code only). The choice among the allowed widths is made by the
+    /// JIT for the machine the code runs on.
+    /// </summary>
+    public int VectorWidth { get; set; } = 512;
+
+    /// <summary>Vector accumulators a matrix kernel keeps in registers per pass over the inputs, 1 to 8 (default 4).</summary>
+    public int RegisterBlocks { get; set; } = 4;
 }

@@ -28,6 +28,10 @@ public sealed class ReferenceAgreementTests
 
     [Fact] public void SeveralWeightBlocksPerMatrix() => Compare<MultiBlock>(7, tokens: false, fromLogits: false);
 
+    [Fact] public void TunedForVector256WithTwoAccumulators() => Compare<MultiBlockVector256>(7, tokens: false, fromLogits: false);
+
+    [Fact] public void TunedForScalarCode() => Compare<MultiBlockScalar>(7, tokens: false, fromLogits: false);
+
     private static void Compare<TModel>(int seed, bool tokens, bool fromLogits) where TModel : class, IRecurrentModel<TModel>
     {
         const int Steps = 40;

@@ -40,3 +40,16 @@ public partial class WideNoHead;
 [Lstm(70, 40)]
 [Dense(130, Activation = Activation.Softmax)]
 public partial class MultiBlock;
+
+// The same stack compiled with other kernel tuning: at most Vector256 with two accumulators, and scalar only.
+[RecurrentModel(VectorWidth = 256, RegisterBlocks = 2)]
+[Gru(5, 70, ResetAfter = false)]
+[Lstm(70, 40)]
+[Dense(130, Activation = Activation.Softmax)]
+public partial class MultiBlockVector256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Gru(5, 70, ResetAfter = false)]
+[Lstm(70, 40)]
+[Dense(130, Activation = Activation.Softmax)]
+public partial class MultiBlockScalar;
