@@ -63,6 +63,72 @@ internal static class CellEmitter
         WriteForwardUpdate(w, layer);
     }
 
+    /// <summary>
+    /// The forward step of <paramref name="group"/> independent streams at once (batched streaming): the same updates as
+    /// LayerNForward per stream, but the matrix products read each weight once for all the streams.
+    /// </summary>
+    public static void WriteForwardGroup(SourceWriter w, KernelEmitter k, ModelLayout layout, LayerLayout layer, int group)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
+        int rs = layout.StepRecordSize, ss = layout.StateSize, xs = l == 0 ? layout.InputSize : rs;
+        w.Line($"// Layer {l} for {group} streams: inputs {xs} floats apart, states {ss}, records {rs}.");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}ForwardGroup(ref float p, ref float x, ref float state, ref float rec)");
+        w.Line($"ref float h = ref {At("state", layer.StateH)};");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        bool gru = m.IsGru;
+        if (gru)
+        {
+            w.Line($"global::System.Span<float> hidden = stackalloc float[{group * gh}];");
+            w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
+        }
+
+        w.Open($"for (int s = 0; s < {group}; s++)");
+        if (gru)
+        {
+            w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
+            w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}));");
+        }
+        else
+        {
+            w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
+        }
+
+        w.Close();
+        GemvGroup(w, k, layer.WeightIh, i, gh, 0, gh, group, "x", xs, "gates", rs, 0);
+        string recurrent = gru ? "gh" : "gates";
+        int recurrentStride = gru ? gh : rs;
+        GemvGroup(w, k, layer.WeightHh, h, gh, 0, m.Cell == CellKind.GruResetBefore ? 2 * h : gh, group, "h", ss, recurrent, recurrentStride, 0);
+        if (m.Cell == CellKind.GruResetBefore)
+        {
+            w.Open($"for (int s = 0; s < {group}; s++)");
+            w.Line($"Layer{l}Reset(ref {Names.Unsafe}.Add(ref gates, s * {rs}), ref {Names.Unsafe}.Add(ref gh, s * {gh}), ref {Names.Unsafe}.Add(ref h, s * {ss}), ref {Names.Unsafe}.Add(ref rec, s * {rs} + {layer.RecordAux}));");
+            w.Close();
+            w.Line($"ref float rh = ref {At("rec", layer.RecordAux)};");
+            GemvGroup(w, k, layer.WeightHh, h, gh, 2 * h, gh, group, "rh", rs, "gh", gh, 2 * h);
+        }
+
+        w.Open($"for (int s = 0; s < {group}; s++)");
+        w.Line($"ref float r = ref {Names.Unsafe}.Add(ref rec, s * {rs});");
+        w.Line($"ref float st = ref {Names.Unsafe}.Add(ref state, s * {ss});");
+        string update = m.Cell switch
+        {
+            CellKind.Gru => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}), ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)}, ref {At("r", layer.RecordAux)});",
+            CellKind.GruResetBefore => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}), ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)});",
+            CellKind.Rnn => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)});",
+            _ => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {At("st", layer.StateH)}, ref {At("st", layer.StateC)}, ref {At("r", layer.RecordC)}, ref {At("r", layer.RecordH)}{(m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "")});",
+        };
+        w.Line(update);
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The group form of <see cref="Gemv"/>: streams' vectors <paramref name="vStride"/> apart, accumulators <paramref name="accStride"/> apart.</summary>
+    private static void GemvGroup(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, int group, string v, int vStride, string acc, int accStride, int accOffset) =>
+        BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.GemvGroup(rows, n, s, group, vStride, accStride), (kernel, matrix, column) =>
+            $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(acc, BlockedMatrix.Plus(accOffset, column))});");
+
     public static void WriteBackward(SourceWriter w, KernelEmitter k, ModelLayout layout, LayerLayout layer)
     {
         LayerModel m = layer.Model;

@@ -28,6 +28,10 @@ internal sealed class KernelEmitter
     /// <summary>acc[0..N) += sum over k &lt; K of v[k] * w[k*S + n].</summary>
     public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s, _registerBlocks));
 
+    /// <summary>acc_g[0..N) += sum over k &lt; K of v_g[k] * w[k*S + n] for g &lt; G streams (v_g = v + g*VS, acc_g = acc + g*AS): each weight load serves every stream.</summary>
+    public string GemvGroup(int k, int n, int s, int g, int vs, int accStride) =>
+        Request($"Gemv{g}_{k}x{n}s{s}v{vs}a{accStride}", w => WriteGemvGroup(w, $"Gemv{g}_{k}x{n}s{s}v{vs}a{accStride}", k, n, s, g, vs, accStride));
+
     /// <summary>dst[k] += sum over n &lt; N of w[k*S + n] * d[n], for k &lt; K.</summary>
     public string GemvTransposed(int k, int n, int s) => Request($"GemvT_{k}x{n}s{s}", w => WriteGemvTransposed(w, $"GemvT_{k}x{n}s{s}", k, n, s));
 
@@ -112,6 +116,53 @@ internal sealed class KernelEmitter
         for (int b = 0; b < blocks; b++)
         {
             w.Line(lanes.Store("acc", $"n + {b * lanes.Width}", $"a{b}"));
+        }
+    }
+
+    private static void WriteGemvGroup(SourceWriter w, string name, int k, int n, int s, int g, int vs, int accStride)
+    {
+        w.Line($"// acc_g[0..{n}) += sum over k < {k} of v_g[k] * w[k*{s} + n], for streams g < {g} (v_g = v + {vs}g, acc_g = acc + {accStride}g)");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float w, ref float v, ref float acc)");
+        // Two vectors per stream keep 2G accumulators within the 16 registers of AVX2.
+        Loops.Elementwise(w, n, lanes => WriteGemvGroupBlock(w, lanes, 1, k, s, g, vs, accStride), 2, (lanes, blocks) => WriteGemvGroupBlock(w, lanes, blocks, k, s, g, vs, accStride));
+        w.Close();
+    }
+
+    private static void WriteGemvGroupBlock(SourceWriter w, Lanes lanes, int blocks, int k, int s, int g, int vs, int accStride)
+    {
+        for (int j = 0; j < g; j++)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                w.Line($"var a{j}_{b} = {lanes.Load("acc", $"{j * accStride} + n + {b * lanes.Width}")};");
+            }
+        }
+
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, n);");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        for (int b = 0; b < blocks; b++)
+        {
+            w.Line($"var w{b} = {lanes.Load("row", (b * lanes.Width).ToString())};");
+        }
+
+        for (int j = 0; j < g; j++)
+        {
+            w.Line($"var x{j} = {lanes.Broadcast($"{Names.Unsafe}.Add(ref v, {j * vs} + k)")};");
+            for (int b = 0; b < blocks; b++)
+            {
+                w.Line($"a{j}_{b} = {lanes.Fma($"w{b}", $"x{j}", $"a{j}_{b}")};");
+            }
+        }
+
+        w.Line($"row = ref {Names.Unsafe}.Add(ref row, {s});");
+        w.Close();
+        for (int j = 0; j < g; j++)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                w.Line(lanes.Store("acc", $"{j * accStride} + n + {b * lanes.Width}", $"a{j}_{b}"));
+            }
         }
     }
 

@@ -47,6 +47,7 @@ internal static class ModelEmitter
         WriteBuffers(w, layout, self);
         WriteState(w, layout);
         WriteStep(w, layout);
+        WriteStepStreams(w, layout);
         WriteForward(w, layout);
         WriteBackward(w, kernels, layout, self);
         WriteChecks(w, layout);
@@ -204,6 +205,45 @@ internal static class ModelEmitter
         w.Line("LoadToken(ref p, token, ref rec);");
         w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state));");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack.</summary>
+    private static int StreamGroup(ModelLayout layout) => 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
+
+    private static void WriteStepStreams(SourceWriter w, ModelLayout layout)
+    {
+        int group = StreamGroup(layout);
+        w.Line("/// <summary>");
+        w.Line("/// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],");
+        w.Line($"/// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go {group} at a time, each weight read once for all of them.");
+        w.Line("/// </summary>");
+        w.Open($"public void StepStreams({Names.ReadOnlySpan} inputs, {Names.Span} states, {Names.Span} outputs)");
+        w.Line($"if (states.Length == 0 || states.Length % StateSize != 0) throw new {Names.ArgumentException}($\"Expected a non-empty multiple of StateSize ({{StateSize}}) floats, got {{states.Length}}.\", nameof(states));");
+        w.Line("int streams = states.Length / StateSize;");
+        w.Line("CheckLength(inputs.Length, streams * InputSize, nameof(inputs));");
+        w.Line("CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));");
+        w.Line($"{Names.Span} records = stackalloc float[{group} * StepRecordSize];");
+        w.Line($"ref float rec = ref {MM}.GetReference(records);");
+        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
+        w.Line($"ref float x = ref {MM}.GetReference(inputs);");
+        w.Line($"ref float st = ref {MM}.GetReference(states);");
+        w.Line("int s = 0;");
+        if (group > 1)
+        {
+            w.Open($"for (; s + {group} <= streams; s += {group})");
+            w.Line($"ForwardGroup(ref p, ref {U}.Add(ref x, s * InputSize), ref {U}.Add(ref st, s * StateSize), ref rec);");
+            w.Open($"for (int g = 0; g < {group}; g++)");
+            w.Line("records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));");
+            w.Close();
+            w.Close();
+        }
+
+        w.Open("for (; s < streams; s++)");
+        w.Line($"ForwardStep(ref p, ref {U}.Add(ref x, s * InputSize), ref rec, ref {U}.Add(ref st, s * StateSize));");
+        w.Line("records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+        w.Close();
         w.Close();
         w.Line();
     }
@@ -465,8 +505,38 @@ internal static class ModelEmitter
         }
 
         w.Close();
+        int group = StreamGroup(layout);
+        if (group > 1)
+        {
+            w.Line();
+            w.Line($"// One step of {group} streams: x, states and records each {group} rows apart.");
+            w.Line(Names.MethodImpl);
+            w.Open("private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)");
+            foreach (LayerLayout l in layout.Layers)
+            {
+                string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
+                w.Line($"Layer{l.Index}ForwardGroup(ref p, ref {input}, ref s, ref rec);");
+            }
+
+            if (m.HasHead)
+            {
+                w.Open($"for (int g = 0; g < {group}; g++)");
+                w.Line($"ref float r = ref {U}.Add(ref rec, g * StepRecordSize);");
+                w.Line($"HeadForward(ref p, ref {CellEmitter.At("r", layout.Top.RecordH)}, ref {CellEmitter.At("r", layout.RecordOutput)});");
+                w.Close();
+            }
+
+            w.Close();
+        }
+
         foreach (LayerLayout l in layout.Layers)
         {
+            if (group > 1)
+            {
+                w.Line();
+                CellEmitter.WriteForwardGroup(w, kernels, layout, l, group);
+            }
+
             w.Line();
             CellEmitter.WriteForward(w, kernels, l);
             w.Line();

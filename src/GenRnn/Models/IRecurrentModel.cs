@@ -64,6 +64,12 @@ public interface IRecurrentModel<TSelf> where TSelf : class, IRecurrentModel<TSe
     /// <summary>One step from a token id (embedding lookup, or a one-hot input without an embedding).</summary>
     void Step(int token, Span<float> state, Span<float> output);
 
+    /// <summary>
+    /// One step of many independent streams: stream s reads inputs[s * InputSize ..], updates states[s * StateSize ..]
+    /// and writes outputs[s * OutputSize ..]; the weights are read once per group of streams.
+    /// </summary>
+    void StepStreams(ReadOnlySpan<float> inputs, Span<float> states, Span<float> outputs);
+
     /// <summary>Runs a sequence of T = inputs.Length / InputSize steps; writes T outputs; leaves the final state.</summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> state, Span<float> outputs);
 

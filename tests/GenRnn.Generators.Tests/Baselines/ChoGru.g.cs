@@ -122,6 +122,37 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
+    /// <summary>
+    /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// </summary>
+    public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+    {
+        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
+        int streams = states.Length / StateSize;
+        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
+        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
+        int s = 0;
+        for (; s + 4 <= streams; s += 4)
+        {
+            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
+            for (int g = 0; g < 4; g++)
+            {
+                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
+            }
+        }
+        for (; s < streams; s++)
+        {
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+        }
+    }
+
     /// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs) => Forward(inputs, state.AsSpan(), outputs);
 
@@ -317,6 +348,42 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         Layer0Forward(ref p, ref x, ref s, ref rec);
     }
 
+    // One step of 4 streams: x, states and records each 4 rows apart.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
+    {
+        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
+    }
+
+    // Layer 0 for 4 streams: inputs 2 floats apart, states 3, records 17.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
+    {
+        ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
+        global::System.Span<float> hidden = stackalloc float[36];
+        ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
+        for (int s = 0; s < 4; s++)
+        {
+            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 17));
+            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9));
+        }
+        Gemv4_2x9s9v2a17(ref p, ref x, ref gates);
+        Gemv4_3x6s9v3a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
+        for (int s = 0; s < 4; s++)
+        {
+            Layer0Reset(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 17), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 17 + 14));
+        }
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 14);
+        Gemv4_3x3s9v17a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
+        for (int s = 0; s < 4; s++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 17);
+            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 3);
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11));
+        }
+    }
+
     // Layer 0: GruResetBefore(2 -> 3); gates [9] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
@@ -441,6 +508,155 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     private static void Copy_9(ref float a, ref float dst)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 9).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 9));
+    }
+
+    // acc_g[0..9) += sum over k < 2 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 2g, acc_g = acc + 17g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_2x9s9v2a17(ref float w, ref float v, ref float acc)
+    {
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            {
+                const int n = 0;
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(17 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(34 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(51 + n + 0));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 2; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(17 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(34 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(51 + n + 0));
+            }
+            {
+                const int n = 8;
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 2; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0) = a3_0;
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 9; n += 1)
+            {
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 2; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0) = a3_0;
+            }
+        }
+    }
+
+    // acc_g[0..6) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 9g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_3x6s9v3a9(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 6; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 3; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0) = a3_0;
+        }
+    }
+
+    // acc_g[0..3) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 17g, acc_g = acc + 9g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_3x3s9v17a9(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 3; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 3; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 17 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 34 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 51 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0) = a3_0;
+        }
     }
 
     // acc[0..9) += sum over k < 2 of v[k] * w[k*9 + n]

@@ -122,6 +122,37 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
+    /// <summary>
+    /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// </summary>
+    public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+    {
+        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
+        int streams = states.Length / StateSize;
+        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
+        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
+        int s = 0;
+        for (; s + 4 <= streams; s += 4)
+        {
+            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
+            for (int g = 0; g < 4; g++)
+            {
+                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
+            }
+        }
+        for (; s < streams; s++)
+        {
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+        }
+    }
+
     /// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs) => Forward(inputs, state.AsSpan(), outputs);
 
@@ -331,6 +362,38 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11));
     }
 
+    // One step of 4 streams: x, states and records each 4 rows apart.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
+    {
+        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
+        for (int g = 0; g < 4; g++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
+            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11));
+        }
+    }
+
+    // Layer 0 for 4 streams: inputs 3 floats apart, states 4, records 16.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
+    {
+        ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        for (int s = 0; s < 4; s++)
+        {
+            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 16));
+        }
+        Gemv4_3x4s4v3a16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
+        Gemv4_4x4s4v4a16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
+        for (int s = 0; s < 4; s++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 16);
+            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 4);
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 3), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7));
+        }
+    }
+
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
@@ -470,6 +533,68 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         for (int n = 0; n < 4; n += 1)
         {
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+        }
+    }
+
+    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 16g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_3x4s4v3a16(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 3; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0) = a3_0;
+        }
+    }
+
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 4g, acc_g = acc + 16g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_4x4s4v4a16(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 4; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 12 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0) = a3_0;
         }
     }
 

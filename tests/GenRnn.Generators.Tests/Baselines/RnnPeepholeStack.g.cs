@@ -124,6 +124,37 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
+    /// <summary>
+    /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// </summary>
+    public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+    {
+        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
+        int streams = states.Length / StateSize;
+        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
+        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
+        int s = 0;
+        for (; s + 4 <= streams; s += 4)
+        {
+            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
+            for (int g = 0; g < 4; g++)
+            {
+                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
+            }
+        }
+        for (; s < streams; s++)
+        {
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+        }
+    }
+
     /// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs) => Forward(inputs, state.AsSpan(), outputs);
 
@@ -322,6 +353,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref s, ref rec);
     }
 
+    // One step of 4 streams: x, states and records each 4 rows apart.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
+    {
+        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
+        Layer1ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref s, ref rec);
+    }
+
+    // Layer 0 for 4 streams: inputs 3 floats apart, states 38, records 113.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
+    {
+        ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        for (int s = 0; s < 4; s++)
+        {
+            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 113));
+        }
+        Gemv4_3x4s4v3a113(ref p, ref x, ref gates);
+        Gemv4_4x4s4v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
+        for (int s = 0; s < 4; s++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 113);
+            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 3), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7));
+        }
+    }
+
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
@@ -394,6 +453,28 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             var y = global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) * (1f - y * y);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
+        }
+    }
+
+    // Layer 1 for 4 streams: inputs 113 floats apart, states 38, records 113.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
+    {
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
+        for (int s = 0; s < 4; s++)
+        {
+            Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 113));
+        }
+        Gemv4_4x64s64v113a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
+        Gemv4_4x4s4v113a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Gemv4_17x64s64v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
+        Gemv4_17x4s4v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        for (int s = 0; s < 4; s++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 113);
+            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
+            Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 79), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
         }
     }
 
@@ -711,6 +792,68 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
+    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_3x4s4v3a113(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 3; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+        }
+    }
+
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_4x4s4v38a113(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 4; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+        }
+    }
+
     // acc[0..4) += sum over k < 3 of v[k] * w[k*4 + n]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Gemv_3x4s4(ref float w, ref float v, ref float acc)
@@ -887,6 +1030,300 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
             }
+        }
+    }
+
+    // acc_g[0..64) += sum over k < 4 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 113g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_4x64s64v113a113(ref float w, ref float v, ref float acc)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 32)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 16));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 16));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 16));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
+                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 16));
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 16)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 8));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 8));
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 64; n += 1)
+            {
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            }
+        }
+    }
+
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 113g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_4x4s4v113a113(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 4; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+        }
+    }
+
+    // acc_g[0..64) += sum over k < 17 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_17x64s64v38a113(ref float w, ref float v, ref float acc)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 32)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 16));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 16));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 16));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 17; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
+                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 16));
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 64; n += 16)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 8));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 17; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 8));
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 64; n += 1)
+            {
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 17; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            }
+        }
+    }
+
+    // acc_g[0..4) += sum over k < 17 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_17x4s4v38a113(ref float w, ref float v, ref float acc)
+    {
+        for (int n = 0; n < 4; n += 1)
+        {
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+            for (int k = 0; k < 17; k++)
+            {
+                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                a0_0 = (w0 * x0 + a0_0);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
+                a1_0 = (w0 * x1 + a1_0);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
+                a2_0 = (w0 * x2 + a2_0);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
+                a3_0 = (w0 * x3 + a3_0);
+                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
         }
     }
 

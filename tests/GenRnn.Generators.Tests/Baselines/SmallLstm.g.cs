@@ -123,6 +123,37 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
+    /// <summary>
+    /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// </summary>
+    public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+    {
+        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
+        int streams = states.Length / StateSize;
+        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
+        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
+        int s = 0;
+        for (; s + 4 <= streams; s += 4)
+        {
+            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
+            for (int g = 0; g < 4; g++)
+            {
+                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
+            }
+        }
+        for (; s < streams; s++)
+        {
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+        }
+    }
+
     /// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs) => Forward(inputs, state.AsSpan(), outputs);
 
@@ -325,6 +356,38 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 25));
     }
 
+    // One step of 4 streams: x, states and records each 4 rows apart.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
+    {
+        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
+        for (int g = 0; g < 4; g++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
+            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 25));
+        }
+    }
+
+    // Layer 0 for 4 streams: inputs 1 floats apart, states 8, records 26.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
+    {
+        ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
+        for (int s = 0; s < 4; s++)
+        {
+            Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 26));
+        }
+        Gemv4_1x16s16v1a26(ref p, ref x, ref gates);
+        Gemv4_4x16s16v8a26(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
+        for (int s = 0; s < 4; s++)
+        {
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 26);
+            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 8);
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 1), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 17), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 21));
+        }
+    }
+
     // Layer 0: Lstm(1 -> 4); gates [16] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
@@ -470,6 +533,212 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             for (int n = 0; n < 16; n += 1)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
+            }
+        }
+    }
+
+    // acc_g[0..16) += sum over k < 1 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 1g, acc_g = acc + 26g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_1x16s16v1a26(ref float w, ref float v, ref float acc)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            {
+                const int n = 0;
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 1; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
+                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
+                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
+                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 16; n += 16)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 8));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 1; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(26 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(52 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(78 + n + 8));
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 16; n += 1)
+            {
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 1; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0) = a3_0;
+            }
+        }
+    }
+
+    // acc_g[0..16) += sum over k < 4 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 8g, acc_g = acc + 26g)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4_4x16s16v8a26(ref float w, ref float v, ref float acc)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            {
+                const int n = 0;
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
+                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
+                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
+                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 16; n += 16)
+            {
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 8));
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k));
+                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k));
+                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k));
+                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(26 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(52 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(78 + n + 8));
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 16; n += 1)
+            {
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
+                    a0_0 = (w0 * x0 + a0_0);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k);
+                    a1_0 = (w0 * x1 + a1_0);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k);
+                    a2_0 = (w0 * x2 + a2_0);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k);
+                    a3_0 = (w0 * x3 + a3_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0) = a3_0;
             }
         }
     }

@@ -30,6 +30,9 @@ public class AllocationTests
         var output = new float[TModel.OutputSize];
         var outputs = new float[Steps * TModel.OutputSize];
         var state = new float[TModel.StateSize];
+        var streamInputs = new float[7 * TModel.InputSize];
+        var streamStates = new float[7 * TModel.StateSize];
+        var streamOutputs = new float[7 * TModel.OutputSize];
         var stateGradient = new float[TModel.StateSize];
         var inputGradients = new float[inputs.Length];
         Trace trace = model.CreateTrace(Steps);
@@ -39,6 +42,7 @@ public class AllocationTests
             for (int i = 0; i < calls; i++)
             {
                 model.Step(input, state, output);
+                model.StepStreams(streamInputs, streamStates, streamOutputs);
                 model.Step(i % TModel.VocabularySize, state, output);
                 model.Forward(inputs, state, outputs);
                 model.Forward(inputs, state, outputs, trace);
