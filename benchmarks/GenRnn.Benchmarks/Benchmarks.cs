@@ -89,6 +89,24 @@ public class TrainingBenchmarks : CaseBenchmark
     public void ReferenceForwardBackward() => Reference.ForwardBackward();
 }
 
+/// <summary>
+/// 4. Batched streaming: one step of 16 independent streams (audio channels, game agents) with <c>StepStreams</c>,
+/// which reads each weight once per group of streams, vs 16 separate <c>Step</c> calls (baseline).
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Streams")]
+public class StreamsBenchmarks : CaseBenchmark
+{
+    [GlobalSetup]
+    public void Setup() => CreateRunners();
+
+    [Benchmark(Baseline = true, Description = "GenRnn Step x16")]
+    public void EachStream() => Generated.StepEachStream();
+
+    [Benchmark(Description = "GenRnn StepStreams(16)")]
+    public void Streams() => Generated.StepStreams();
+}
+
 /// <summary>The parameters every benchmark shares: the cell and the size "{input}x{hidden}".</summary>
 public abstract class CaseBenchmark
 {

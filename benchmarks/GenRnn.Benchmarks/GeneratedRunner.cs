@@ -34,6 +34,15 @@ public abstract class GeneratedRunner
     /// <summary>A 100-step sequence from the carried state, which it leaves at the final state.</summary>
     public abstract void Forward();
 
+    /// <summary>Streams stepped together in the batched-streaming benchmark.</summary>
+    public const int Streams = 16;
+
+    /// <summary>One step of <see cref="Streams"/> independent streams with StepStreams.</summary>
+    public abstract void StepStreams();
+
+    /// <summary>One step of <see cref="Streams"/> independent streams, one Step call each.</summary>
+    public abstract void StepEachStream();
+
     /// <summary>From a zero state: a 100-step forward pass with a trace, then BPTT back through it (+= into Gradients).</summary>
     public abstract void ForwardBackward();
 }
@@ -50,6 +59,9 @@ public sealed class GeneratedRunner<TModel> : GeneratedRunner
     private readonly float[] _output = new float[TModel.OutputSize];
     private readonly float[] _outputs = new float[BenchCase.Steps * TModel.OutputSize];
     private readonly Trace _trace;
+    private readonly float[] _streamInputs = BenchCase.Inputs(TModel.InputSize).AsSpan(0, Streams * TModel.InputSize).ToArray();
+    private readonly float[] _streamStates = new float[Streams * TModel.StateSize];
+    private readonly float[] _streamOutputs = new float[Streams * TModel.OutputSize];
     private int _step;
 
     public GeneratedRunner()
@@ -80,6 +92,19 @@ public sealed class GeneratedRunner<TModel> : GeneratedRunner
     {
         _model.Step(_inputs.AsSpan(_step * TModel.InputSize, TModel.InputSize), _state, _output);
         _step = _step + 1 == BenchCase.Steps ? 0 : _step + 1;
+    }
+
+    public override void StepStreams() => _model.StepStreams(_streamInputs, _streamStates, _streamOutputs);
+
+    public override void StepEachStream()
+    {
+        for (int s = 0; s < Streams; s++)
+        {
+            _model.Step(
+                _streamInputs.AsSpan(s * TModel.InputSize, TModel.InputSize),
+                _streamStates.AsSpan(s * TModel.StateSize, TModel.StateSize),
+                _streamOutputs.AsSpan(s * TModel.OutputSize, TModel.OutputSize));
+        }
     }
 
     public override void Forward() => _model.Forward(_inputs, _state, _outputs);
