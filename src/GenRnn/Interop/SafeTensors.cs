@@ -318,7 +318,7 @@ public static class SafeTensors
     }
 
     // Import's message without the "(Parameter 'tensors')" suffix ArgumentException appends.
-    private static string Reason(ArgumentException e)
+    internal static string Reason(ArgumentException e)
     {
         string message = e.Message;
         int cut = e.ParamName is null ? -1 : message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
