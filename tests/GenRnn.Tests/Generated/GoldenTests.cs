@@ -12,7 +12,14 @@ public sealed class GoldenTests
 {
     private static readonly Tolerance Float = Tolerance.Float;
 
-    private static readonly Dictionary<string, Action<GoldenLayerCase>> LayerModels = new()
+    /// <summary>
+    /// Puts a case's tensors (PyTorch names and layout) into a model's parameter buffer some other way than
+    /// <c>ImportParameters</c>, e.g. through a file.
+    /// </summary>
+    internal delegate void ParameterSource(ModelDescription description, IReadOnlyList<NamedTensor> tensors, float[] parameters);
+
+    /// <summary>Each layer case's check with its generated model; null source = the model's ImportParameters.</summary>
+    internal static readonly Dictionary<string, Action<GoldenLayerCase, ParameterSource?>> LayerModels = new()
     {
         ["shared-rnn_tanh-3x5x7"] = RunLayerCase<Rnn3x5>,
         ["shared-rnn_tanh-8x16x6"] = RunLayerCase<Rnn8x16>,
@@ -40,7 +47,8 @@ public sealed class GoldenTests
         ["shared-gru_cho-2layers"] = RunLayerCase<GruChoTwoLayers>,
     };
 
-    private static readonly Dictionary<string, Action<GoldenModelCase>> ModelModels = new()
+    /// <summary>Each model case's check with its generated model; null source = the model's ImportParameters.</summary>
+    internal static readonly Dictionary<string, Action<GoldenModelCase, ParameterSource?>> ModelModels = new()
     {
         ["shared-lstm-lm"] = RunModelCase<LstmLm>,
         ["shared-lstm-clf"] = RunModelCase<LstmClf>,
@@ -58,11 +66,11 @@ public sealed class GoldenTests
 
     [Theory]
     [MemberData(nameof(LayerCases))]
-    public void LayerCaseMatchesPyTorch(string name) => LayerModels[name](GoldenData.Instance.LayerCase(name));
+    public void LayerCaseMatchesPyTorch(string name) => LayerModels[name](GoldenData.Instance.LayerCase(name), null);
 
     [Theory]
     [MemberData(nameof(ModelCases))]
-    public void ModelCaseMatchesPyTorch(string name) => ModelModels[name](GoldenData.Instance.ModelCase(name));
+    public void ModelCaseMatchesPyTorch(string name) => ModelModels[name](GoldenData.Instance.ModelCase(name), null);
 
     [Fact]
     public void EveryGoldenCaseHasAGeneratedModel()
@@ -71,11 +79,24 @@ public sealed class GoldenTests
         Assert.Equal(GoldenData.Instance.ModelCases.Select(c => c.Name).Order(), ModelModels.Keys.Order());
     }
 
-    private static void RunLayerCase<TModel>(GoldenLayerCase c) where TModel : class, IRecurrentModel<TModel>
+    private static void Load<TModel>(TModel model, IEnumerable<GoldenTensor> tensors, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
+    {
+        List<NamedTensor> named = tensors.Select(t => t.ToNamedTensor()).ToList();
+        if (source is null)
+        {
+            model.ImportParameters(named);
+        }
+        else
+        {
+            source(TModel.Description, named, model.Parameters);
+        }
+    }
+
+    private static void RunLayerCase<TModel>(GoldenLayerCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
     {
         ModelDescription description = TModel.Description;
         var model = TModel.Create();
-        model.ImportParameters(c.ParameterTensors().Select(t => t.ToNamedTensor()));
+        Load(model, c.ParameterTensors(), source);
 
         float[] inputs = c.Inputs();
         float[] state = c.InitialState(description).Select(v => (float)v).ToArray();
@@ -100,11 +121,11 @@ public sealed class GoldenTests
         Float.AssertClose("initial state gradient", c.InitialStateGradient(description), stateGradient);
     }
 
-    private static void RunModelCase<TModel>(GoldenModelCase c) where TModel : class, IRecurrentModel<TModel>
+    private static void RunModelCase<TModel>(GoldenModelCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
     {
         Assert.Equal(Activation.Softmax, TModel.Description.HeadActivation);
         var model = TModel.Create();
-        model.ImportParameters(c.ParameterTensors().Select(t => t.ToNamedTensor()));
+        Load(model, c.ParameterTensors(), source);
 
         int classes = TModel.OutputSize;
         var state = new float[TModel.StateSize];

@@ -1,0 +1,34 @@
+namespace GenRnn.Interop;
+
+/// <summary>The gate blocks of ONNX's LSTM (i,o,f,c) and GRU (z,r,h) against PyTorch's (i,f,g,o and r,z,n).</summary>
+internal static class OnnxGates
+{
+    /// <summary>For each ONNX gate block, the PyTorch block it holds.</summary>
+    public static int[] PyTorchBlockOfOnnxBlock(CellKind cell) => cell switch
+    {
+        CellKind.Rnn => [0],
+        CellKind.Lstm or CellKind.PeepholeLstm => [0, 3, 1, 2], // i, o, f, c <- i, f, g, o
+        CellKind.Gru or CellKind.GruResetBefore => [1, 0, 2], // z, r, h <- r, z, n
+        _ => throw new NotSupportedException($"ONNX has no form of the {cell} cell."),
+    };
+
+    /// <summary>PyTorch-ordered row blocks (each <paramref name="hidden"/> rows of <paramref name="columns"/>) in ONNX's order.</summary>
+    public static void ToOnnx(ReadOnlySpan<float> pytorch, Span<float> onnx, int[] order, int hidden, int columns)
+    {
+        int block = hidden * columns;
+        for (int j = 0; j < order.Length; j++)
+        {
+            pytorch.Slice(order[j] * block, block).CopyTo(onnx.Slice(j * block, block));
+        }
+    }
+
+    /// <summary>ONNX-ordered row blocks in PyTorch's order.</summary>
+    public static void ToPyTorch(ReadOnlySpan<float> onnx, Span<float> pytorch, int[] order, int hidden, int columns)
+    {
+        int block = hidden * columns;
+        for (int j = 0; j < order.Length; j++)
+        {
+            onnx.Slice(j * block, block).CopyTo(pytorch.Slice(order[j] * block, block));
+        }
+    }
+}
