@@ -28,6 +28,11 @@ public static class Program
             return 2;
         }
 
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 150; // a log file: room for the table on one line per row
+        }
+
         AnsiConsole.MarkupLine($"[bold]GenRnn seed tour[/] ({size.ToString().ToLowerInvariant()} size, seed {seed}); plots go to [blue]{Markup.Escape(output)}[/]");
         var watch = Stopwatch.StartNew();
         var results = new List<IExperimentResult>();

@@ -46,8 +46,8 @@ public static class Adding
         var watch = Stopwatch.StartNew();
         (int lag, int updates, int batch) = size switch
         {
-            TourSize.Full => (100, 3000, 32),
-            TourSize.Short => (100, 3000, 32),
+            TourSize.Full => (100, 4000, 32),
+            TourSize.Short => (100, 1500, 32),
             _ => (20, 10, 8),
         };
         List<Sample> test = Sequences(new Random(seed + 1000), 1000, lag);

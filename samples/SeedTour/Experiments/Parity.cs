@@ -46,7 +46,7 @@ public static class Parity
         (int train, int test, int epochs) = size switch
         {
             TourSize.Full => (4000, 2000, 40),
-            TourSize.Short => (4000, 1000, 40),
+            TourSize.Short => (3000, 1000, 15),
             _ => (64, 32, 2),
         };
         var random = new Random(seed);

@@ -81,7 +81,7 @@ public static class Reber
         (int train, int test, int epochs) = size switch
         {
             TourSize.Full => (2000, 1000, 30),
-            TourSize.Short => (2000, 1000, 30),
+            TourSize.Short => (1000, 1000, 20),
             _ => (32, 16, 2),
         };
         var random = new Random(seed);
