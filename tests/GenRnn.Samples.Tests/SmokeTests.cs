@@ -6,6 +6,34 @@ namespace GenRnn.Samples.Tests;
 public class SmokeTests
 {
     [Fact]
+    public void Streaming_RunsWithoutAllocating()
+    {
+        // Exit code 1 would mean the audio loop allocated.
+        Assert.Equal(0, Streaming.Program.Main(["--seconds", "0.2", "--train-updates", "5"]));
+        Streaming.LatencyReport report = Streaming.Program.Measure(Streaming.AmpLstm16.Create(), Streaming.Program.Waveform(4800));
+        Assert.Equal(0, report.BytesAllocated);
+        Assert.Equal(4800, report.Samples);
+        Assert.True(report.Percentiles[0] > 0 && report.Percentiles[0] <= report.Percentiles[^1]);
+    }
+
+    [Fact]
+    public void Sentiment_RunsOnTheShippedTinyTsv()
+    {
+        string tiny = Path.Combine(AppContext.BaseDirectory, "sentiment-data", "tiny.tsv");
+        Assert.Equal(120, Sentiment.Tsv.Read(tiny).Count);
+        Assert.Equal(0, Sentiment.Program.Main(["--data", tiny, "--epochs", "1"]));
+    }
+
+    [Fact]
+    public void Sentiment_TokenizerAndVocabulary()
+    {
+        Assert.Equal(["the", "movie", "wasn't", "good"], Sentiment.Tokenizer.Words("The movie  wasn't GOOD!"));
+        var vocabulary = Sentiment.Vocabulary.Build([["a", "b", "a"], ["c", "a", "b"]]);
+        Assert.Equal(4, vocabulary.Count);
+        Assert.Equal([1, 2, 3, Sentiment.Vocabulary.Unknown], vocabulary.Encode(["a", "b", "c", "zebra"]));
+    }
+
+    [Fact]
     public void SeedTour_RunsQuick()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"seedtour-{Guid.NewGuid():N}");
