@@ -34,6 +34,57 @@ public class SmokeTests
     }
 
     [Fact]
+    public void CharLm_TrainsOnTheShippedTinyTextThenGeneratesFromTheCheckpoint()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"charlm-{Guid.NewGuid():N}");
+        string checkpoint = Path.Combine(folder, "tiny.ckpt");
+        string tiny = Path.Combine(AppContext.BaseDirectory, "charlm-data", "tiny.txt");
+        try
+        {
+            Assert.Equal(0, CharLm.Program.Main(["--text", tiny, "--epochs", "2", "--streams", "4", "--bptt", "16", "--length", "20", "--checkpoint", checkpoint]));
+            Assert.True(File.Exists(checkpoint));
+            Assert.Equal(0, CharLm.Program.Main(["--generate", "The model", "--length", "20", "--checkpoint", checkpoint]));
+            Assert.Equal(0, CharLm.Program.Main(["--text", tiny, "--epochs", "3", "--streams", "4", "--bptt", "16", "--length", "20", "--checkpoint", checkpoint, "--resume"]));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CharLm_CharactersRoundTripAscii()
+    {
+        int[] ids = CharLm.Characters.Encode("a\tb\r\né");
+        Assert.Equal("a b\n?", CharLm.Characters.Decode(ids));
+        Assert.All(ids, id => Assert.InRange(id, 0, CharLm.Characters.Count - 1));
+    }
+
+    [Fact]
+    public void Captioning_RunsOnAFewPictures()
+    {
+        Assert.Equal(0, Captioning.Program.Main(["--train", "64", "--epochs", "2", "--test", "16"]));
+    }
+
+    [Fact]
+    public void Captioning_PicturesMatchTheirCaptions()
+    {
+        var random = new Random(4);
+        for (int i = 0; i < 100; i++)
+        {
+            Captioning.Picture picture = Captioning.Pictures.Generate(random);
+            string caption = Captioning.Words.Text(picture.Caption);
+            float[] features = Captioning.Pictures.Features(picture.Pixels);
+            int colours = Enumerable.Range(0, 4).Count(c => features[c * 7] == 1);
+            Assert.Equal(caption.Contains(" of ") || caption.Contains("above") ? 2 : 1, colours);
+            foreach (var (name, c) in new[] { ("red", 0), ("green", 1), ("blue", 2), ("yellow", 3) })
+            {
+                Assert.Equal(caption.Contains(name), features[c * 7] == 1);
+            }
+        }
+    }
+
+    [Fact]
     public void SeedTour_RunsQuick()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"seedtour-{Guid.NewGuid():N}");
