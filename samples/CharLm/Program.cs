@@ -14,7 +14,7 @@ namespace CharLm;
 public static class Program
 {
     /// <summary>
-    /// Options: <c>--text FILE</c> (default: this repository's README.md, docs/api.md and benchmarks/README.md),
+    /// Options: <c>--text FILE</c> (default: the first 60,000 characters of this repository's src/GenRnn/Training/*.cs),
     /// <c>--epochs N</c> (default 30, stopping early once the validation loss has not improved for 3 epochs),
     /// <c>--streams N</c> (default 8), <c>--bptt N</c> (default 32),
     /// <c>--temperature T</c> (default 0.6), <c>--length N</c> characters to sample (default 300),
@@ -46,7 +46,7 @@ public static class Program
         }
 
         string? textPath = Option(args, "--text");
-        string text = textPath is not null ? File.ReadAllText(textPath) : RepositoryDocs();
+        string text = textPath is not null ? File.ReadAllText(textPath) : RepositorySources();
         int epochs = int.Parse(Option(args, "--epochs") ?? "30", CultureInfo.InvariantCulture);
         int streams = int.Parse(Option(args, "--streams") ?? "8", CultureInfo.InvariantCulture);
         int bptt = int.Parse(Option(args, "--bptt") ?? "32", CultureInfo.InvariantCulture);
@@ -67,7 +67,7 @@ public static class Program
             .Select(s => Sample.FromTokens(s[..^1], s[1..]))
             .ToList();
         List<Sample> validation = [Sample.FromTokens(valid[..^1], valid[1..])];
-        AnsiConsole.MarkupLine($"{ids.Length:N0} characters ({Markup.Escape(textPath ?? "the repository's docs")}): {streams} streams of {per - 1:N0} steps, truncated BPTT every {bptt} steps, {CharLstm.ParameterCount:N0} parameters.");
+        AnsiConsole.MarkupLine($"{ids.Length:N0} characters ({Markup.Escape(textPath ?? "src/GenRnn/Training/*.cs")}): {streams} streams of {per - 1:N0} steps, truncated BPTT every {bptt} steps, {CharLstm.ParameterCount:N0} parameters.");
 
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         ParameterInitializer.Recommended(CharLstm.Description, model.Parameters, seed: 1);
@@ -89,7 +89,7 @@ public static class Program
             {
                 if (!p.EndOfEpoch) return;
                 AnsiConsole.MarkupLine($"[bold]epoch {p.Epoch + 1}[/]: training {p.Loss / Math.Log(2):F3} bits/char, validation {p.ValidationLoss / Math.Log(2):F3} bits/char, {watch.Elapsed.TotalSeconds:F0} s");
-                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Generate(model, "The ", 160, temperature, sampling).ReplaceLineEndings(" / "))}[/]");
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Generate(model, "public ", 160, temperature, sampling).ReplaceLineEndings(" / "))}[/]");
             }),
         };
         using var trainer = new Trainer<CharLstm>(model, new Adam(CharLstm.ParameterCount, 3e-3f), options);
@@ -110,7 +110,7 @@ public static class Program
         foreach (float t in new[] { 0.3f, temperature, 1.0f })
         {
             AnsiConsole.MarkupLine($"[bold]temperature {t}[/]:");
-            Console.WriteLine("The " + Generate(model, "The ", length, t, sampling));
+            Console.WriteLine("public " + Generate(model, "public ", length, t, sampling));
         }
 
         return 0;
@@ -132,17 +132,19 @@ public static class Program
         return Characters.Decode(generated);
     }
 
-    /// <summary>The repository's own documentation, found by walking up from the working directory to GenRnn.sln.</summary>
-    private static string RepositoryDocs()
+    /// <summary>
+    /// The default text: the C# sources of the repository's src/GenRnn/Training, in name order, at most 60,000
+    /// characters, found by walking up from the working directory to GenRnn.sln.
+    /// </summary>
+    private static string RepositorySources()
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "GenRnn.sln")))
+            string folder = Path.Combine(dir.FullName, "src", "GenRnn", "Training");
+            if (File.Exists(Path.Combine(dir.FullName, "GenRnn.sln")) && Directory.Exists(folder))
             {
-                return string.Join("\n\n", new[] { "README.md", "docs/api.md", "benchmarks/README.md" }
-                    .Select(f => Path.Combine(dir.FullName, f))
-                    .Where(File.Exists)
-                    .Select(File.ReadAllText));
+                string all = string.Join("\n", Directory.GetFiles(folder, "*.cs").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+                return all.Length > 60_000 ? all[..60_000] : all;
             }
         }
 
