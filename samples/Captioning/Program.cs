@@ -74,7 +74,9 @@ public static class Program
 
         AnsiConsole.MarkupLine($"Trained in {watch.Elapsed.TotalSeconds:F1} s. Greedy captions of the test pictures: [bold]{100.0 * exact / Math.Max(1, test.Count):F1}%[/] exactly right, {100.0 * right / Math.Max(1, words):F1}% of words right in place.");
         var sampling = new Random(2);
-        foreach (Picture picture in test.Take(3))
+        // Examples: the first test picture of each kind (one shape, side by side, one above the other).
+        string Kind(Picture p) => Words.Text(p.Caption) is var c && c.Contains("left", StringComparison.Ordinal) ? "left" : c.Contains("above", StringComparison.Ordinal) ? "above" : "one";
+        foreach (Picture picture in test.GroupBy(Kind).Select(g => g.First()))
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("picture", "captions");
             string captions = $"truth:    {Words.Text(picture.Caption)}\ngreedy:   {Words.Text(model.Greedy(picture, 12))}\n" +
