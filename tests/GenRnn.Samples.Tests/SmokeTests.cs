@@ -85,6 +85,14 @@ public class SmokeTests
     }
 
     [Fact]
+    public void SeedTour_StreamingAllocatesNothing()
+    {
+        SeedTour.StreamingResult result = SeedTour.AmpStreaming.Run(4800);
+        Assert.Equal(0, result.BytesAllocated);
+        Assert.Equal(4800, result.Steps);
+    }
+
+    [Fact]
     public void SeedTour_RunsQuick()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"seedtour-{Guid.NewGuid():N}");
