@@ -116,7 +116,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             return new Evaluation(double.NaN, double.NaN);
         }
 
-        int steps = Prepare(samples);
+        int steps = Prepare(samples, wholeSequences: true);
         int counted = CountTargets(samples, 0, steps);
         Dispatch(samples, 0, steps, 0f, evaluate: true);
         double loss = 0;
@@ -249,8 +249,11 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         }
     }
 
-    /// <summary>Validates the samples and sizes the workspaces; returns the longest sequence's steps.</summary>
-    private int Prepare(IReadOnlyList<Sample> batch)
+    /// <summary>
+    /// Validates the samples and sizes the workspaces for chunks of <see cref="TrainerOptions.TruncatedSteps"/>, or
+    /// for whole sequences when <paramref name="wholeSequences"/> (evaluation); returns the longest sequence's steps.
+    /// </summary>
+    private int Prepare(IReadOnlyList<Sample> batch, bool wholeSequences = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) throw new ArgumentException("The batch is empty.", nameof(batch));
@@ -261,7 +264,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             steps = Math.Max(steps, SampleShape.Steps<TModel>(batch[i], Options.Scenario));
         }
 
-        int chunk = Options.TruncatedSteps > 0 ? Math.Min(Options.TruncatedSteps, steps) : steps;
+        int chunk = Options.TruncatedSteps > 0 && !wholeSequences ? Math.Min(Options.TruncatedSteps, steps) : steps;
         foreach (SequenceWorker<TModel> worker in _workers)
         {
             worker.Reserve(batch.Count, chunk);

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenRnn;
+using GenRnn.Training;
+using Spectre.Console;
+
+namespace Sentiment;
+
+/// <summary>
+/// Many-to-one sentiment classification: sentences from a TSV file are tokenised into words, mapped to ids by a
+/// vocabulary built from the training split, and read by an embedding and an LSTM or a GRU whose last step gives
+/// negative or positive.
+/// </summary>
+public static class Program
+{
+    /// <summary>
+    /// Options: <c>--data FILE.tsv</c> (label TAB sentence; without it a 6,000-sentence corpus is generated and written
+    /// to ./sentiment-data/generated.tsv first), <c>--epochs N</c> (default 12), <c>--cell lstm|gru|both</c>;
+    /// <c>--write-corpus FILE [--count N] [--seed S]</c> only writes a generated corpus.
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 150; // a log file: room for the tables
+        }
+
+        if (Option(args, "--write-corpus") is { } corpusPath)
+        {
+            int count = int.Parse(Option(args, "--count") ?? "6000", CultureInfo.InvariantCulture);
+            Tsv.Write(corpusPath, Corpus.Generate(count, seed: int.Parse(Option(args, "--seed") ?? "1", CultureInfo.InvariantCulture)));
+            AnsiConsole.MarkupLine($"Wrote {count} generated sentences to {Markup.Escape(corpusPath)}.");
+            return 0;
+        }
+
+        string? data = Option(args, "--data");
+        int epochs = int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture);
+        string cell = Option(args, "--cell") ?? "both";
+        if (data is null)
+        {
+            data = Path.GetFullPath(Path.Combine("sentiment-data", "generated.tsv"));
+            Tsv.Write(data, Corpus.Generate(6000, seed: 1));
+            AnsiConsole.MarkupLine($"Generated 6,000 sentences into [blue]{Markup.Escape(data)}[/].");
+        }
+
+        List<LabelledSentence> rows = Tsv.Read(data);
+        if (rows.Count < 10)
+        {
+            AnsiConsole.MarkupLine("[red]Need at least 10 labelled sentences.[/]");
+            return 2;
+        }
+
+        // A seeded 80/10/10 split; the vocabulary sees only the training sentences.
+        var random = new Random(1);
+        LabelledSentence[] shuffled = rows.ToArray();
+        random.Shuffle(shuffled);
+        int trainCount = shuffled.Length * 8 / 10, validCount = shuffled.Length / 10;
+        var train = shuffled[..trainCount];
+        var valid = shuffled[trainCount..(trainCount + validCount)];
+        var test = shuffled[(trainCount + validCount)..];
+        Vocabulary vocabulary = Vocabulary.Build(train.Select(r => Tokenizer.Words(r.Text)));
+        AnsiConsole.MarkupLine($"{rows.Count} sentences ({rows.Count(r => r.Positive)} positive): {train.Length} training, {valid.Length} validation, {test.Length} test; {vocabulary.Count} words in the vocabulary.");
+
+        List<Sample> Samples(IEnumerable<LabelledSentence> part) => part
+            .Select(r => (Ids: vocabulary.Encode(Tokenizer.Words(r.Text)), r.Positive))
+            .Where(p => p.Ids.Length > 0)
+            .Select(p => Sample.FromTokens(p.Ids, [p.Positive ? 1 : 0]))
+            .ToList();
+
+        var (trainSamples, validSamples, testSamples) = (Samples(train), Samples(valid), Samples(test));
+        string[] probes =
+        [
+            "the movie was good", "the movie was not good", "the plot was boring but the acting was brilliant",
+            "the acting was brilliant but the plot was boring", "honestly the ending was never dull", "the cast was not at all funny",
+        ];
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "parameters", "epochs", "train s", "test accuracy");
+        var probeTable = new Table().Border(TableBorder.Rounded).AddColumn("sentence");
+        var results = new List<(string Name, double[] Positive)>();
+        if (cell is "lstm" or "both") results.Add(Run<SentimentLstm>("LSTM", trainSamples, validSamples, testSamples, epochs, vocabulary, probes, table));
+        if (cell is "gru" or "both") results.Add(Run<SentimentGru>("GRU", trainSamples, validSamples, testSamples, epochs, vocabulary, probes, table));
+        double bagOfWords = BagOfWordsAccuracy(trainSamples, testSamples, vocabulary.Count);
+        table.AddRow("bag of words (logistic regression, no order)", "-", "20", "-", $"{100 * bagOfWords:F1}%");
+        AnsiConsole.Write(table);
+        foreach (var (name, _) in results) probeTable.AddColumn($"P(positive), {name}");
+        for (int i = 0; i < probes.Length; i++)
+        {
+            probeTable.AddRow([Markup.Escape(probes[i]), .. results.Select(r => r.Positive[i].ToString("F3", CultureInfo.InvariantCulture))]);
+        }
+
+        AnsiConsole.Write(probeTable);
+        return 0;
+    }
+
+    private static (string, double[]) Run<TModel>(string name, List<Sample> train, List<Sample> valid, List<Sample> test, int epochs, Vocabulary vocabulary, string[] probes, Table table)
+        where TModel : class, IRecurrentModel<TModel>
+    {
+        TModel model = TModel.Create();
+        ParameterInitializer.Recommended(TModel.Description, model.Parameters, seed: 1);
+        var watch = Stopwatch.StartNew();
+        TrainingReport report = null!;
+        double accuracy = double.NaN;
+        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask(name, maxValue: epochs);
+                var options = new TrainerOptions
+                {
+                    Loss = LossKind.SoftmaxCrossEntropy,
+                    Scenario = Scenario.ManyToOne,
+                    BatchSize = 32,
+                    Epochs = epochs,
+                    Clip = GradientClip.ByNorm(1f),
+                    EarlyStoppingPatience = 3, // on the validation loss; the best parameters are restored
+                    Progress = new Reporter(p =>
+                    {
+                        task.Value = p.Epoch + 1;
+                        task.Description = $"{name} [grey]loss {p.Loss:F3}, validation {p.ValidationLoss:F3}[/]";
+                    }),
+                };
+                using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 3e-3f), options);
+                report = trainer.Fit(train, valid.Count > 0 ? valid : null);
+                task.Value = task.MaxValue;
+                accuracy = test.Count > 0 ? trainer.Evaluate(test).Accuracy : double.NaN;
+            });
+        table.AddRow(name, TModel.ParameterCount.ToString(CultureInfo.InvariantCulture), report.Epochs.ToString(CultureInfo.InvariantCulture) + (report.StoppedEarly ? " (early stop)" : ""), watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), $"{100 * accuracy:F1}%");
+
+        var state = new float[TModel.StateSize];
+        var outputs = new float[64 * TModel.OutputSize];
+        double[] positive = probes.Select(text =>
+        {
+            int[] ids = vocabulary.Encode(Tokenizer.Words(text));
+            Array.Clear(state);
+            Span<float> o = outputs.AsSpan(0, ids.Length * TModel.OutputSize);
+            model.Forward(ids, state, o);
+            Span<float> last = o[^TModel.OutputSize..];
+            double e0 = Math.Exp(last[0]), e1 = Math.Exp(last[1]);
+            return e1 / (e0 + e1);
+        }).ToArray();
+        return (name, positive);
+    }
+
+    /// <summary>A baseline that ignores word order: logistic regression on word counts, 20 epochs of SGD.</summary>
+    private static double BagOfWordsAccuracy(List<Sample> train, List<Sample> test, int words)
+    {
+        var weights = new double[words + 1];
+        double Score(int[] ids) => ids.Sum(id => weights[id]) + weights[words];
+        for (int epoch = 0; epoch < 20; epoch++)
+        {
+            foreach (Sample sample in train)
+            {
+                double p = 1 / (1 + Math.Exp(-Score(sample.Tokens!)));
+                double g = p - sample.Classes![0];
+                foreach (int id in sample.Tokens!) weights[id] -= 0.05 * g;
+                weights[words] -= 0.05 * g;
+            }
+        }
+
+        return test.Count == 0 ? double.NaN : test.Count(s => (Score(s.Tokens!) > 0) == (s.Classes![0] == 1)) / (double)test.Count;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
