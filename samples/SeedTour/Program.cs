@@ -13,7 +13,8 @@ public static class Program
     private static readonly string[] All = ["parity", "adding", "exploding", "reber"];
 
     /// <summary>
-    /// Options: <c>--quick</c> (tiny sizes: proves it runs), <c>--out DIR</c> (where the PNGs go, default
+    /// Options: <c>--quick</c> (tiny sizes: proves it runs), <c>--short</c> (the sizes the tests use),
+    /// <c>--out DIR</c> (where the PNGs go, default
     /// ./seedtour-output), <c>--only a,b</c> (parity, adding, exploding, reber), <c>--seed N</c>.
     /// </summary>
     public static int Main(string[] args)

@@ -155,7 +155,7 @@ public static class Reber
     public static (double Steps, double Strings) Score<TModel>(TModel model, IReadOnlyList<(int[] Symbols, int[] Allowed)> strings)
         where TModel : class, IRecurrentModel<TModel>
     {
-        long steps = 0, right = 0, strings_ = 0;
+        long steps = 0, right = 0, perfect = 0;
         var state = new float[TModel.StateSize];
         var outputs = new float[64 * TModel.OutputSize];
         foreach (var (symbols, allowed) in strings)
@@ -174,10 +174,10 @@ public static class Reber
             }
 
             steps += n;
-            strings_ += all ? 1 : 0;
+            perfect += all ? 1 : 0;
         }
 
-        return ((double)right / steps, (double)strings_ / strings.Count);
+        return ((double)right / steps, (double)perfect / strings.Count);
     }
 
     /// <summary>
