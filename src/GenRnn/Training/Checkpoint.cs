@@ -139,7 +139,12 @@ public static class Checkpoint
     public static TrainingPosition Load(string path, string modelName, Span<float> parameters, IOptimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(modelName);
-        CheckpointData data = Read(path);
+        return Apply(Read(path), path, modelName, parameters, optimizer);
+    }
+
+    /// <summary>Checks that <paramref name="data"/> (read from <paramref name="path"/>) fits, then copies it into the destination.</summary>
+    internal static TrainingPosition Apply(CheckpointData data, string path, string modelName, Span<float> parameters, IOptimizer? optimizer)
+    {
         if (data.ModelName != modelName)
         {
             throw new InvalidDataException($"'{path}' is a checkpoint of {data.ModelName}, not of {modelName}.");

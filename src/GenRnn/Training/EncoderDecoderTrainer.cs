@@ -75,7 +75,7 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) throw new ArgumentException("The batch is empty.", nameof(batch));
-        for (int i = 0; i < batch.Count; i++) Validate(batch[i], i);
+        for (int i = 0; i < batch.Count; i++) Validate(batch[i], i, nameof(batch));
 
         Encoder.ZeroGradients();
         Decoder.ZeroGradients();
@@ -116,9 +116,13 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         ArgumentNullException.ThrowIfNull(pairs);
         long correct = 0, total = 0;
         var output = new float[TEncoder.OutputSize * 64];
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            Validate(pairs[i], i, nameof(pairs));
+        }
+
         foreach (TranslationPair pair in pairs)
         {
-            Validate(pair, 0);
             Array.Clear(_encoderState);
             if (output.Length < pair.Source.Length * TEncoder.OutputSize) output = new float[pair.Source.Length * TEncoder.OutputSize];
             Encoder.Forward(pair.Source, _encoderState, output.AsSpan(0, pair.Source.Length * TEncoder.OutputSize));
@@ -135,21 +139,21 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         return total == 0 ? double.NaN : (double)correct / total;
     }
 
-    private void Validate(TranslationPair pair, int index)
+    private static void Validate(TranslationPair pair, int index, string parameter)
     {
         if (pair?.Source is null || pair.Target is null || pair.Source.Length == 0 || pair.Target.Length == 0)
         {
-            throw new ArgumentException($"Pair {index}: source and target must be non-empty.", nameof(pair));
+            throw new ArgumentException($"Pair {index}: source and target must be non-empty.", parameter);
         }
 
         foreach (int t in pair.Source)
         {
-            if ((uint)t >= TEncoder.VocabularySize) throw new ArgumentException($"Pair {index}: source token {t} is outside [0, {TEncoder.VocabularySize}).", nameof(pair));
+            if ((uint)t >= TEncoder.VocabularySize) throw new ArgumentException($"Pair {index}: source token {t} is outside [0, {TEncoder.VocabularySize}).", parameter);
         }
 
         foreach (int t in pair.Target)
         {
-            if ((uint)t >= TDecoder.OutputSize || (uint)t >= TDecoder.VocabularySize) throw new ArgumentException($"Pair {index}: target token {t} is outside the decoder's outputs and vocabulary.", nameof(pair));
+            if ((uint)t >= TDecoder.OutputSize || (uint)t >= TDecoder.VocabularySize) throw new ArgumentException($"Pair {index}: target token {t} is outside the decoder's outputs and vocabulary.", parameter);
         }
     }
 

@@ -48,8 +48,14 @@ internal static class SampleShape
             _ => 1,
         };
         if (targets != expected) Fail($"{scenario} needs {expected} target step(s), got {targets}");
+        if (targets == 0) Fail("has no target steps");
         if (scenario is Scenario.OneToMany or Scenario.OneToOne && inputSteps != 1) Fail($"{scenario} takes one input step, got {inputSteps}");
-        if (scenario == Scenario.OneToMany && sample.Tokens is null && TModel.InputSize != (classes ? TModel.OutputSize : TModel.OutputSize))
+        if (scenario == Scenario.OneToMany && sample.Tokens is not null && !classes)
+        {
+            Fail("one-to-many over token ids feeds the previous class target back as the next token, so it needs softmax cross-entropy and Classes");
+        }
+
+        if (scenario == Scenario.OneToMany && sample.Tokens is null && TModel.InputSize != TModel.OutputSize)
         {
             Fail($"one-to-many feeds the previous target back as the input, so InputSize ({TModel.InputSize}) must equal OutputSize ({TModel.OutputSize})");
         }
@@ -60,6 +66,14 @@ internal static class SampleShape
             {
                 if ((uint)c >= TModel.OutputSize) Fail($"class {c} is outside [0, {TModel.OutputSize})");
                 if (scenario == Scenario.OneToMany && sample.Tokens is not null && (uint)c >= TModel.VocabularySize) Fail($"class {c} is fed back as a token but is outside the vocabulary");
+            }
+        }
+
+        if (loss == LossKind.SigmoidBinaryCrossEntropy)
+        {
+            foreach (float v in sample.Values!)
+            {
+                if (!(v >= 0 && v <= 1)) Fail($"binary cross-entropy targets must lie in [0, 1], got {v}");
             }
         }
 

@@ -108,7 +108,13 @@ public static class SoftmaxCrossEntropy
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "There must be at least one class.");
         }
 
-        LossArguments.RequireLength(logits.Length, checked(targets.Length * classes), $"logits ({targets.Length} steps x {classes} classes)", nameof(logits));
+        int expected = checked(targets.Length * classes);
+        if (logits.Length != expected)
+        {
+            // Not through RequireLength: its interpolated description would allocate on every call.
+            throw new ArgumentException($"Expected {expected} logits ({targets.Length} steps x {classes} classes), got {logits.Length}.", nameof(logits));
+        }
+
         for (int t = 0; t < targets.Length; t++)
         {
             if ((uint)targets[t] >= (uint)classes)

@@ -62,7 +62,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>Optimizer updates made so far.</summary>
+    /// <summary>Optimizer updates made so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Updates { get; private set; }
 
     /// <summary>What each update of the last <see cref="TrainBatch"/> saw (one per chunk with truncated BPTT).</summary>
@@ -75,7 +75,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     /// <returns>The mean loss over the batch's updates, before each update.</returns>
     public double TrainBatch(IReadOnlyList<Sample> batch)
     {
-        int steps = Prepare(batch);
+        int steps = Prepare(batch, truncated: true, nameof(batch));
         int chunk = Options.TruncatedSteps > 0 ? Options.TruncatedSteps : steps;
         _lastUpdates.Clear();
         double sum = 0;
@@ -116,7 +116,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             return new Evaluation(double.NaN, double.NaN);
         }
 
-        int steps = Prepare(samples, wholeSequences: true);
+        int steps = Prepare(samples, truncated: false, nameof(samples));
         int counted = CountTargets(samples, 0, steps);
         Dispatch(samples, 0, steps, 0f, evaluate: true);
         double loss = 0;
@@ -161,8 +161,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             var watch = Stopwatch.StartNew();
             double lossSum = 0;
             int batches = 0, sequences = 0;
-            int firstBatch = epoch == _position.Epoch ? (int)_position.Step : 0;
-            for (int b = firstBatch; b * Options.BatchSize < order.Length; b++)
+            for (int b = 0; b * Options.BatchSize < order.Length; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _batch.Clear();
@@ -197,11 +196,11 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
                 else if (Options.EarlyStoppingPatience > 0 && ++sinceBest >= Options.EarlyStoppingPatience)
                 {
                     stoppedEarly = true;
-                    bestParameters!.CopyTo(Model.Parameters, 0);
+                    bestParameters?.CopyTo(Model.Parameters, 0); // null when no validation loss was ever finite
                 }
             }
 
-            _position = new TrainingPosition(epoch + 1, 0, Options.Seed);
+            _position = new TrainingPosition(epoch + 1, Updates, Options.Seed);
             Options.Progress?.Report(new TrainingProgress(epoch, Updates, epochLoss, valid, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, true));
             if (Options.CheckpointPath is { } path)
             {
@@ -212,19 +211,32 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         return new TrainingReport(trainingLoss.Count, Updates, trainingLoss, validationLoss, stoppedEarly);
     }
 
-    /// <summary>Saves parameters, optimizer state and the position reached (after the last finished epoch).</summary>
-    public void SaveCheckpoint(string path) => Checkpoint.Save(path, Model, Optimizer, _position);
+    /// <summary>
+    /// Saves parameters, optimizer state and the position: the epochs <see cref="Fit"/> has finished and the updates
+    /// made so far (<see cref="Updates"/>).
+    /// </summary>
+    public void SaveCheckpoint(string path) => Checkpoint.Save(path, Model, Optimizer, _position with { Step = Updates });
 
-    /// <summary>Loads a checkpoint; the next <see cref="Fit"/> continues from its position. Throws before changing anything if it does not fit.</summary>
+    /// <summary>
+    /// Loads a checkpoint: parameters, optimizer state, <see cref="Updates"/>, and the epoch the next
+    /// <see cref="Fit"/> starts from. Throws before changing anything if it does not fit.
+    /// </summary>
     public void LoadCheckpoint(string path)
     {
-        TrainingPosition position = Checkpoint.Load(path, Model, Optimizer);
-        if (position.Seed != Options.Seed)
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckpointData data = Checkpoint.Read(path);
+        if (data.Position.Seed != Options.Seed)
         {
-            throw new InvalidDataException($"The checkpoint was written with seed {position.Seed}, this trainer uses {Options.Seed}; resuming would not continue the same run.");
+            throw new InvalidDataException($"The checkpoint was written with seed {data.Position.Seed}, this trainer uses {Options.Seed}; resuming would not continue the same run.");
         }
 
-        _position = position;
+        if (data.Position.Epoch < 0 || data.Position.Step < 0)
+        {
+            throw new InvalidDataException($"'{path}' holds an impossible position (epoch {data.Position.Epoch}, update {data.Position.Step}).");
+        }
+
+        _position = Checkpoint.Apply(data, path, TModel.Description.Name, Model.Parameters, Optimizer);
+        Updates = _position.Step;
     }
 
     /// <inheritdoc/>
@@ -250,21 +262,21 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     }
 
     /// <summary>
-    /// Validates the samples and sizes the workspaces for chunks of <see cref="TrainerOptions.TruncatedSteps"/>, or
-    /// for whole sequences when <paramref name="wholeSequences"/> (evaluation); returns the longest sequence's steps.
+    /// Validates the samples and sizes the workspaces for chunks of <see cref="TrainerOptions.TruncatedSteps"/>
+    /// (<paramref name="truncated"/>) or whole sequences; returns the longest sequence's steps.
     /// </summary>
-    private int Prepare(IReadOnlyList<Sample> batch, bool wholeSequences = false)
+    private int Prepare(IReadOnlyList<Sample> batch, bool truncated, string parameter)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0) throw new ArgumentException("The batch is empty.", nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch, parameter);
+        if (batch.Count == 0) throw new ArgumentException("The batch is empty.", parameter);
         int steps = 0;
         for (int i = 0; i < batch.Count; i++)
         {
-            SampleShape.Validate<TModel>(batch[i], i, Options.Loss, Options.Scenario, nameof(batch));
+            SampleShape.Validate<TModel>(batch[i], i, Options.Loss, Options.Scenario, parameter);
             steps = Math.Max(steps, SampleShape.Steps<TModel>(batch[i], Options.Scenario));
         }
 
-        int chunk = Options.TruncatedSteps > 0 && !wholeSequences ? Math.Min(Options.TruncatedSteps, steps) : steps;
+        int chunk = truncated && Options.TruncatedSteps > 0 ? Math.Min(Options.TruncatedSteps, steps) : steps;
         foreach (SequenceWorker<TModel> worker in _workers)
         {
             worker.Reserve(batch.Count, chunk);
@@ -278,8 +290,9 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     {
         int counted = 0;
         bool lastOnly = Options.Scenario is Scenario.ManyToOne or Scenario.OneToOne;
-        foreach (Sample sample in batch)
+        for (int i = 0; i < batch.Count; i++) // not foreach: an enumerator through the interface would allocate
         {
+            Sample sample = batch[i];
             int length = SampleShape.Steps<TModel>(sample, Options.Scenario);
             int end = Math.Min(length, start + count);
             for (int step = lastOnly ? Math.Max(start, length - 1) : start; step < end; step++)

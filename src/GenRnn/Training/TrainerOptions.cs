@@ -36,10 +36,10 @@ public sealed record TrainerOptions
     /// <summary>Stop after this many epochs without a better validation loss, restoring the best parameters; 0 = never.</summary>
     public int EarlyStoppingPatience { get; init; }
 
-    /// <summary>Receives a report after every <see cref="ReportEvery"/> updates and after every epoch.</summary>
+    /// <summary>Receives a report, on the training thread, after every <see cref="ReportEvery"/> batches and after every epoch.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
-    /// <summary>Updates between progress reports within an epoch; 0 = only at the end of epochs.</summary>
+    /// <summary>Batches between progress reports within an epoch; 0 = only at the end of epochs.</summary>
     public int ReportEvery { get; init; }
 
     /// <summary>Where <see cref="Trainer{TModel}.Fit"/> saves a checkpoint after every epoch, or null.</summary>

@@ -2,7 +2,7 @@ namespace GenRnn.Training;
 
 /// <summary>A progress report of a training run.</summary>
 /// <param name="Epoch">The epoch, from 0.</param>
-/// <param name="Update">Updates made so far in the run.</param>
+/// <param name="Update">Updates made so far (<see cref="Trainer{TModel}.Updates"/>, which a loaded checkpoint restores).</param>
 /// <param name="Loss">Mean training loss of the epoch so far.</param>
 /// <param name="ValidationLoss">Validation loss at the end of the epoch, or NaN.</param>
 /// <param name="SequencesPerSecond">Training sequences processed per second in this epoch.</param>
@@ -11,8 +11,8 @@ namespace GenRnn.Training;
 public readonly record struct TrainingProgress(int Epoch, long Update, double Loss, double ValidationLoss, double SequencesPerSecond, float LearningRate, bool EndOfEpoch);
 
 /// <summary>The outcome of <see cref="Trainer{TModel}.Fit"/>.</summary>
-/// <param name="Epochs">Epochs completed.</param>
-/// <param name="Updates">Optimizer updates made.</param>
+/// <param name="Epochs">Epochs completed by this call.</param>
+/// <param name="Updates">Updates made so far, including those before a loaded checkpoint (<see cref="Trainer{TModel}.Updates"/>).</param>
 /// <param name="TrainingLoss">Mean training loss per epoch.</param>
 /// <param name="ValidationLoss">Validation loss per epoch (empty without validation data).</param>
 /// <param name="StoppedEarly">Whether early stopping ended the run (the best parameters were restored).</param>

@@ -4,21 +4,26 @@ namespace GenRnn.Training;
 /// Threads that run one piece of work each per call, the caller doing piece 0. Created once per trainer, so a
 /// training step starts no threads and allocates nothing.
 /// </summary>
+/// <remarks>
+/// The hand-over is a generation counter and a count of running helpers under one lock (Monitor), each wait
+/// preceded by a short spin. Not <see cref="Barrier"/>: its events create their lock objects lazily, the first time a
+/// thread actually blocks on them, which may be in the middle of training.
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
+    private const int SpinIterations = 20;
     private readonly Thread[] _threads;
-    private readonly Barrier _start;
-    private readonly Barrier _done;
+    private readonly object _gate = new();
     private readonly Exception?[] _errors;
     private Action<int>? _work;
-    private volatile bool _stopping;
+    private int _generation; // advanced by Run to start the helpers
+    private int _running;    // helpers still on the current generation
+    private bool _stopping;
 
     public WorkerPool(int count)
     {
         Count = count;
         _errors = new Exception?[count];
-        _start = new Barrier(count);
-        _done = new Barrier(count);
         _threads = new Thread[count - 1];
         for (int i = 1; i < count; i++)
         {
@@ -39,10 +44,31 @@ internal sealed class WorkerPool : IDisposable
             return;
         }
 
-        _work = work;
-        _start.SignalAndWait();
+        lock (_gate)
+        {
+            _work = work;
+            _running = Count - 1;
+            _generation++;
+            Monitor.PulseAll(_gate);
+        }
+
         Execute(0);
-        _done.SignalAndWait();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _running) > 0 && spinner.Count < SpinIterations)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        lock (_gate)
+        {
+            while (_running > 0)
+            {
+                Monitor.Wait(_gate);
+            }
+
+            _work = null;
+        }
+
         for (int i = 0; i < Count; i++)
         {
             if (_errors[i] is { } error)
@@ -55,34 +81,57 @@ internal sealed class WorkerPool : IDisposable
 
     public void Dispose()
     {
-        if (Count == 1 || _stopping)
+        lock (_gate)
         {
-            return;
-        }
-
-        _stopping = true;
-        _start.SignalAndWait();
-        foreach (Thread t in _threads)
-        {
-            t.Join();
-        }
-
-        _start.Dispose();
-        _done.Dispose();
-    }
-
-    private void Loop(int index)
-    {
-        while (true)
-        {
-            _start.SignalAndWait();
             if (_stopping)
             {
                 return;
             }
 
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        foreach (Thread t in _threads)
+        {
+            t.Join();
+        }
+    }
+
+    private void Loop(int index)
+    {
+        int seen = 0;
+        while (true)
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _generation) == seen && spinner.Count < SpinIterations)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            lock (_gate)
+            {
+                while (_generation == seen && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_stopping)
+                {
+                    return;
+                }
+
+                seen = _generation;
+            }
+
             Execute(index);
-            _done.SignalAndWait();
+            lock (_gate)
+            {
+                if (--_running == 0)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
         }
     }
 
