@@ -14,7 +14,8 @@ namespace Sentiment;
 public static class Program
 {
     /// <summary>
-    /// Options: <c>--data FILE.tsv</c> (label TAB sentence; without it a 6,000-sentence corpus is generated and written
+    /// Options: <c>--data FILE.tsv</c> (label TAB sentence) or <c>FILE.json</c> (the npm package sentiment's fixtures:
+    /// [{"text": ..., "class": 0|1}]), several joined by commas (without it a 6,000-sentence corpus is generated and written
     /// to ./sentiment-data/generated.tsv first), <c>--epochs N</c> (default 12), <c>--cell lstm|gru|both</c>;
     /// <c>--write-corpus FILE [--count N] [--seed S]</c> only writes a generated corpus.
     /// </summary>
@@ -43,7 +44,7 @@ public static class Program
             AnsiConsole.MarkupLine($"Generated 6,000 sentences into [blue]{Markup.Escape(data)}[/].");
         }
 
-        List<LabelledSentence> rows = Tsv.Read(data);
+        List<LabelledSentence> rows = LabelledFiles.Read(data);
         if (rows.Count < 10)
         {
             AnsiConsole.MarkupLine("[red]Need at least 10 labelled sentences.[/]");

@@ -112,3 +112,54 @@ public static class Tsv
         File.WriteAllLines(path, rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{(r.Positive ? 1 : 0)}\t{r.Text}")));
     }
 }
+
+/// <summary>
+/// Reads the JSON format of the UCI "Sentiment Labelled Sentences" as shipped in the npm package <c>sentiment</c>
+/// (test/fixtures/amazon.json, imdb.json, yelp.json): an array of objects {"text": sentence, "class": 1 or 0}.
+/// </summary>
+public static class SentimentJson
+{
+    /// <summary>Reads one file; throws FormatException naming the file and the entry on anything else.</summary>
+    public static List<LabelledSentence> Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            throw new FormatException($"{path}: expected a JSON array of {{\"text\": ..., \"class\": 0 or 1}} objects.");
+        }
+
+        var rows = new List<LabelledSentence>();
+        int index = 0;
+        foreach (System.Text.Json.JsonElement entry in document.RootElement.EnumerateArray())
+        {
+            if (entry.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !entry.TryGetProperty("text", out System.Text.Json.JsonElement text) || text.ValueKind != System.Text.Json.JsonValueKind.String
+                || !entry.TryGetProperty("class", out System.Text.Json.JsonElement label) || !label.TryGetInt32(out int value) || value is not (0 or 1))
+            {
+                throw new FormatException($"{path}: entry {index} is not {{\"text\": string, \"class\": 0 or 1}}.");
+            }
+
+            rows.Add(new LabelledSentence(value == 1, text.GetString()!.Trim()));
+            index++;
+        }
+
+        return rows;
+    }
+}
+
+/// <summary>Reads labelled sentences from TSV or JSON files (by extension); several files are joined.</summary>
+public static class LabelledFiles
+{
+    /// <summary>Reads every file of a comma-separated list.</summary>
+    public static List<LabelledSentence> Read(string paths)
+    {
+        var rows = new List<LabelledSentence>();
+        foreach (string path in paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            rows.AddRange(path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? SentimentJson.Read(path) : Tsv.Read(path));
+        }
+
+        return rows;
+    }
+}

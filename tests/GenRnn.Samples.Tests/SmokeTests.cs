@@ -25,6 +25,27 @@ public class SmokeTests
     }
 
     [Fact]
+    public void Sentiment_ReadsTheNpmSentimentJsonFormatAndRejectsOtherJson()
+    {
+        string tiny = Path.Combine(AppContext.BaseDirectory, "sentiment-data", "tiny.json");
+        List<Sentiment.LabelledSentence> rows = Sentiment.LabelledFiles.Read(tiny);
+        Assert.Equal(60, rows.Count);
+        Assert.Equal(Sentiment.Tsv.Read(Path.ChangeExtension(tiny, ".tsv")).Take(60), rows);
+        Assert.Equal(0, Sentiment.Program.Main(["--data", tiny + "," + Path.ChangeExtension(tiny, ".tsv"), "--epochs", "1"]));
+
+        string bad = Path.Combine(Path.GetTempPath(), $"sentiment-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(bad, "[{\"text\": \"fine\", \"class\": 2}]");
+            Assert.Contains("entry 0", Assert.Throws<FormatException>(() => Sentiment.SentimentJson.Read(bad)).Message);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Fact]
     public void Sentiment_TokenizerAndVocabulary()
     {
         Assert.Equal(["the", "movie", "wasn't", "good"], Sentiment.Tokenizer.Words("The movie  wasn't GOOD!"));
