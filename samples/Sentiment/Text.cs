@@ -133,9 +133,18 @@ public static class SentimentJson
         int index = 0;
         foreach (System.Text.Json.JsonElement entry in document.RootElement.EnumerateArray())
         {
+            if (entry.ValueKind == System.Text.Json.JsonValueKind.Object
+                && entry.TryGetProperty("text", out System.Text.Json.JsonElement empty) && empty.ValueKind == System.Text.Json.JsonValueKind.String && empty.GetString()!.Length == 0
+                && entry.TryGetProperty("class", out System.Text.Json.JsonElement none) && none.ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                index++;
+                continue; // each fixture of the npm package ends with {"text": "", "class": null}
+            }
+
             if (entry.ValueKind != System.Text.Json.JsonValueKind.Object
                 || !entry.TryGetProperty("text", out System.Text.Json.JsonElement text) || text.ValueKind != System.Text.Json.JsonValueKind.String
-                || !entry.TryGetProperty("class", out System.Text.Json.JsonElement label) || !label.TryGetInt32(out int value) || value is not (0 or 1))
+                || !entry.TryGetProperty("class", out System.Text.Json.JsonElement label) || label.ValueKind != System.Text.Json.JsonValueKind.Number
+                || !label.TryGetInt32(out int value) || value is not (0 or 1))
             {
                 throw new FormatException($"{path}: entry {index} is not {{\"text\": string, \"class\": 0 or 1}}.");
             }
