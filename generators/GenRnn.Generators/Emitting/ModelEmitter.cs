@@ -263,69 +263,70 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        // Untraced: one record on the stack, reused every step.
-        w.Line("/// <summary>Runs a sequence over a flat state.</summary>");
-        w.Open($"public void Forward({Names.ReadOnlySpan} inputs, {Names.Span} state, {Names.Span} outputs)");
-        w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
-        w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
+        WriteSequence(w, tokens: false, traced: false);
+        WriteSequence(w, tokens: true, traced: false);
+        WriteSequence(w, tokens: false, traced: true);
+        WriteSequence(w, tokens: true, traced: true);
+    }
+
+    /// <summary>
+    /// One of the four sequence forward passes. Untraced, one record on the stack serves every step; traced, the trace
+    /// holds the initial state, then one record per step, each with its input (what Backward reads).
+    /// </summary>
+    private static void WriteSequence(SourceWriter w, bool tokens, bool traced)
+    {
+        string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
+        w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
+        w.Open($"public void Forward({input}, {Names.Span} state, {Names.Span} outputs{(traced ? $", {Names.Trace} trace" : "")})");
+        if (traced)
+        {
+            w.Line("CheckTrace(trace);");
+        }
+
+        if (tokens)
+        {
+            w.Line("CheckTokens(tokens, state.Length, outputs.Length);");
+            w.Line("int steps = tokens.Length;");
+        }
+        else
+        {
+            w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
+        }
+
+        if (traced)
+        {
+            w.Line($"{Names.Span} data = trace.Begin(steps, {(tokens ? "tokens" : "default")});");
+            w.Line("state.CopyTo(data);");
+        }
+        else
+        {
+            w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
+        }
+
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Line($"ref float x = ref {MM}.GetReference(inputs);");
         w.Open("for (int t = 0; t < steps; t++)");
-        w.Line($"ForwardStep(ref p, ref {U}.Add(ref x, t * InputSize), ref rec, ref s);");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
-        w.Close();
-        w.Close();
-        w.Line();
+        if (traced)
+        {
+            w.Line($"{Names.Span} record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);");
+        }
 
-        w.Line("/// <summary>Runs a sequence of token ids over a flat state.</summary>");
-        w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Names.Span} state, {Names.Span} outputs)");
-        w.Line("CheckTokens(tokens, state.Length, outputs.Length);");
-        w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Open("for (int t = 0; t < tokens.Length; t++)");
-        w.Line("LoadToken(ref p, tokens[t], ref rec);");
-        w.Line("ForwardStep(ref p, ref rec, ref rec, ref s);");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
-        w.Close();
-        w.Close();
-        w.Line();
+        string x = "rec";
+        if (tokens)
+        {
+            w.Line("LoadToken(ref p, tokens[t], ref rec);");
+        }
+        else if (traced)
+        {
+            w.Line("inputs.Slice(t * InputSize, InputSize).CopyTo(record);");
+        }
+        else
+        {
+            x = $"{U}.Add(ref {MM}.GetReference(inputs), t * InputSize)";
+        }
 
-        // Traced: the initial state, then one record per step, each holding its input.
-        w.Line("/// <summary>Runs a sequence over a flat state and records it in <paramref name=\"trace\"/>.</summary>");
-        w.Open($"public void Forward({Names.ReadOnlySpan} inputs, {Names.Span} state, {Names.Span} outputs, {Names.Trace} trace)");
-        w.Line("CheckTrace(trace);");
-        w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
-        w.Line($"{Names.Span} data = trace.Begin(steps, default);");
-        w.Line("state.CopyTo(data);");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Open("for (int t = 0; t < steps; t++)");
-        w.Line($"{Names.Span} record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);");
-        w.Line("inputs.Slice(t * InputSize, InputSize).CopyTo(record);");
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line("ForwardStep(ref p, ref rec, ref rec, ref s);");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
-        w.Close();
-        w.Close();
-        w.Line();
-
-        w.Line("/// <summary>Runs a sequence of token ids over a flat state and records it in <paramref name=\"trace\"/>.</summary>");
-        w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Names.Span} state, {Names.Span} outputs, {Names.Trace} trace)");
-        w.Line("CheckTrace(trace);");
-        w.Line("CheckTokens(tokens, state.Length, outputs.Length);");
-        w.Line($"{Names.Span} data = trace.Begin(tokens.Length, tokens);");
-        w.Line("state.CopyTo(data);");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Open("for (int t = 0; t < tokens.Length; t++)");
-        w.Line($"{Names.Span} record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);");
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line("LoadToken(ref p, tokens[t], ref rec);");
-        w.Line("ForwardStep(ref p, ref rec, ref rec, ref s);");
+        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s);");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
         w.Close();
         w.Close();

@@ -166,18 +166,17 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Runs a sequence of token ids and records in <paramref name="trace"/> what Backward needs.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, global::System.Span<float> outputs, global::GenRnn.Trace trace) => Forward(tokens, state.AsSpan(), outputs, trace);
 
-    /// <summary>Runs a sequence over a flat state.</summary>
+    /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
         global::System.Span<float> record = stackalloc float[StepRecordSize];
-        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
         for (int t = 0; t < steps; t++)
         {
-            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputSize), ref rec, ref s);
+            ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -186,19 +185,20 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         CheckTokens(tokens, state.Length, outputs.Length);
+        int steps = tokens.Length;
         global::System.Span<float> record = stackalloc float[StepRecordSize];
-        ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < tokens.Length; t++)
+        for (int t = 0; t < steps; t++)
         {
+            ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
 
-    /// <summary>Runs a sequence over a flat state and records it in <paramref name="trace"/>.</summary>
+    /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
         CheckTrace(trace);
@@ -210,8 +210,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         for (int t = 0; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
-            inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
+            inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
@@ -222,11 +222,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         CheckTrace(trace);
         CheckTokens(tokens, state.Length, outputs.Length);
-        global::System.Span<float> data = trace.Begin(tokens.Length, tokens);
+        int steps = tokens.Length;
+        global::System.Span<float> data = trace.Begin(steps, tokens);
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < tokens.Length; t++)
+        for (int t = 0; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
