@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GenRnn.Generators.Emitting;
 
 /// <summary>
@@ -30,12 +28,6 @@ internal sealed class Lanes
     public string Store(string reference, string offset, string value) => IsVector
         ? $"{Type}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));"
         : $"{Names.Unsafe}.Add(ref {reference}, {offset}) = {value};";
-
-    public string Constant(float value)
-    {
-        string literal = value.ToString("R", CultureInfo.InvariantCulture) + "f";
-        return IsVector ? $"{Type}.Create({literal})" : literal;
-    }
 
     public string Broadcast(string scalar) => IsVector ? $"{Type}.Create({scalar})" : scalar;
 

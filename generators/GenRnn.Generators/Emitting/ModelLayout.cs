@@ -110,21 +110,6 @@ internal sealed class ModelLayout
     /// <summary>Where a step's output sits in its record (the head's outputs, or the top layer's h).</summary>
     public int RecordOutput { get; }
 
-    /// <summary>The largest gate block of any layer: the size of per-step gradient scratch.</summary>
-    public int MaxGateSize
-    {
-        get
-        {
-            int max = 0;
-            foreach (LayerLayout l in Layers)
-            {
-                max = System.Math.Max(max, l.Model.GateSize);
-            }
-
-            return max;
-        }
-    }
-
     /// <summary>The largest input or hidden size of any layer: a row of the gradients that flow between layers.</summary>
     public int MaxLayerWidth
     {
@@ -143,20 +128,6 @@ internal sealed class ModelLayout
     /// <summary>Backward's scratch per step in the trace: two rows of gradients flowing between layers.</summary>
     public int WorkspacePerStep => 2 * MaxLayerWidth;
 
-    /// <summary>The largest hidden size of any layer.</summary>
-    public int MaxHidden
-    {
-        get
-        {
-            int max = 0;
-            foreach (LayerLayout l in Layers)
-            {
-                max = System.Math.Max(max, l.Model.HiddenSize);
-            }
-
-            return max;
-        }
-    }
 }
 
 /// <summary>Offsets of one layer: its parameters, its part of the state and its part of a step record.</summary>
