@@ -72,12 +72,7 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
     {
-        ReadOnlySpan<float> g = gradients;
-        if (_decayed is not null)
-        {
-            TensorPrimitives.MultiplyAdd(parameters, (float)WeightDecay, gradients, _decayed); // g + wd·p
-            g = _decayed;
-        }
+        ReadOnlySpan<float> g = OptimizerMath.WithWeightDecay(parameters, gradients, WeightDecay, _decayed);
 
         Span<float> tmp = _scratch;
 
@@ -85,9 +80,7 @@ public sealed class Adam : Optimizer
         OptimizerMath.Lerp(_m, g, 1 - Beta1, tmp);
 
         // v = β2·v + (1 − β2)·g²
-        TensorPrimitives.Multiply(_v, (float)Beta2, _v);
-        TensorPrimitives.Multiply(g, g, tmp);
-        TensorPrimitives.MultiplyAdd(tmp, (float)(1 - Beta2), _v, _v);
+        OptimizerMath.AverageSquares(_v, g, Beta2, tmp);
 
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));

@@ -197,10 +197,7 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
 
     private void ClipAndStep(double loss)
     {
-        double sum = 0;
-        foreach (float g in Encoder.Gradients) sum += (double)g * g;
-        foreach (float g in Decoder.Gradients) sum += (double)g * g;
-        double norm = Math.Sqrt(sum);
+        double norm = Math.Sqrt(GradientClipping.SumOfSquares(Encoder.Gradients) + GradientClipping.SumOfSquares(Decoder.Gradients));
         if (!double.IsFinite(loss) || !double.IsFinite(norm))
         {
             throw new TrainingDivergedException($"The loss is {loss} and the gradient norm {norm}; the update was not applied.");

@@ -58,11 +58,26 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "The maximum norm must be non-negative.");
         }
 
-        double sumOfSquares = 0;
+        double total = Math.Sqrt(SumOfSquares(gradients));
+        double factor = maxNorm / (total + 1e-6);
+        if (factor < 1)
+        {
+            TensorPrimitives.Multiply(gradients, (float)factor, gradients);
+        }
+
+        return (float)total;
+    }
+
+    /// <summary>The global (L2) norm of <paramref name="gradients"/>, as <see cref="ByNorm"/> measures it; NaN or +∞ when a gradient is.</summary>
+    public static float Norm(ReadOnlySpan<float> gradients) => (float)Math.Sqrt(SumOfSquares(gradients));
+
+    /// <summary>The sum of squares: vectorised in float over short runs, summed in double, a run recomputed in double if float overflowed.</summary>
+    internal static double SumOfSquares(ReadOnlySpan<float> gradients)
+    {
+        double sum = 0;
         for (int start = 0; start < gradients.Length; start += NormChunk)
         {
             ReadOnlySpan<float> chunk = gradients.Slice(start, Math.Min(NormChunk, gradients.Length - start));
-            // Vectorised in float over a short run, then summed in double; recomputed in double if float overflowed.
             double chunkSum = TensorPrimitives.SumOfSquares(chunk);
             if (!double.IsFinite(chunkSum))
             {
@@ -73,16 +88,9 @@ public static class GradientClipping
                 }
             }
 
-            sumOfSquares += chunkSum;
+            sum += chunkSum;
         }
 
-        double total = Math.Sqrt(sumOfSquares);
-        double factor = maxNorm / (total + 1e-6);
-        if (factor < 1)
-        {
-            TensorPrimitives.Multiply(gradients, (float)factor, gradients);
-        }
-
-        return (float)total;
+        return sum;
     }
 }

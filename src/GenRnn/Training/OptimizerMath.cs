@@ -21,4 +21,24 @@ internal static class OptimizerMath
             TensorPrimitives.MultiplyAdd(scratch, (float)-(1 - weight), value, average);
         }
     }
+
+    /// <summary>average = decay·average + (1 − decay)·g², the running mean of squares of Adam and RMSprop.</summary>
+    public static void AverageSquares(Span<float> average, ReadOnlySpan<float> g, double decay, Span<float> scratch)
+    {
+        TensorPrimitives.Multiply(average, (float)decay, average);
+        TensorPrimitives.Multiply(g, g, scratch);
+        TensorPrimitives.MultiplyAdd(scratch, (float)(1 - decay), average, average);
+    }
+
+    /// <summary>The gradient with L2 weight decay, g + wd·p, written into <paramref name="buffer"/>; the gradient itself when there is none.</summary>
+    public static ReadOnlySpan<float> WithWeightDecay(ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradients, double weightDecay, Span<float> buffer)
+    {
+        if (weightDecay == 0)
+        {
+            return gradients;
+        }
+
+        TensorPrimitives.MultiplyAdd(parameters, (float)weightDecay, gradients, buffer);
+        return buffer;
+    }
 }

@@ -75,19 +75,12 @@ public sealed class RMSprop : Optimizer
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
     {
-        ReadOnlySpan<float> g = gradients;
-        if (_decayed is not null)
-        {
-            TensorPrimitives.MultiplyAdd(parameters, (float)WeightDecay, gradients, _decayed); // g + wd·p
-            g = _decayed;
-        }
+        ReadOnlySpan<float> g = OptimizerMath.WithWeightDecay(parameters, gradients, WeightDecay, _decayed);
 
         Span<float> tmp = _scratch;
 
         // v = α·v + (1 − α)·g²
-        TensorPrimitives.Multiply(_squareAverage, (float)Alpha, _squareAverage);
-        TensorPrimitives.Multiply(g, g, tmp);
-        TensorPrimitives.MultiplyAdd(tmp, (float)(1 - Alpha), _squareAverage, _squareAverage);
+        OptimizerMath.AverageSquares(_squareAverage, g, Alpha, tmp);
 
         // denominator = sqrt(v − a²) + eps (centered) or sqrt(v) + eps
         if (_gradientAverage is not null)

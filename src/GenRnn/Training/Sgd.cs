@@ -69,12 +69,7 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
     {
-        ReadOnlySpan<float> g = gradients;
-        if (WeightDecay != 0)
-        {
-            TensorPrimitives.MultiplyAdd(parameters, (float)WeightDecay, gradients, _scratch); // g + wd·p
-            g = _scratch;
-        }
+        ReadOnlySpan<float> g = OptimizerMath.WithWeightDecay(parameters, gradients, WeightDecay, _scratch);
 
         if (_momentumBuffer is { } b)
         {

@@ -339,29 +339,14 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     private double Update(double loss)
     {
         float[] g = Model.Gradients;
-        double norm = 0;
-        foreach (float v in g)
-        {
-            norm += (double)v * v;
-        }
-
-        norm = Math.Sqrt(norm);
+        // The norm before clipping, measured once: ByNorm returns it.
+        double norm = Options.Clip.Mode == ClipMode.Norm ? GradientClipping.ByNorm(g, Options.Clip.Max) : GradientClipping.Norm(g);
         if (!double.IsFinite(loss) || !double.IsFinite(norm))
         {
             throw new TrainingDivergedException($"Update {Updates + 1}: the loss is {loss} and the gradient norm {norm}; training stopped before applying it, the parameters are unchanged. Lower the learning rate or clip the gradients.");
         }
 
-        int clipped = 0;
-        switch (Options.Clip.Mode)
-        {
-            case ClipMode.Norm:
-                norm = GradientClipping.ByNorm(g, Options.Clip.Max);
-                break;
-            case ClipMode.Value:
-                clipped = GradientClipping.ByValue(g, Options.Clip.Max);
-                break;
-        }
-
+        int clipped = Options.Clip.Mode == ClipMode.Value ? GradientClipping.ByValue(g, Options.Clip.Max) : 0;
         Model.Parameters.CopyTo(_lastFinite, 0);
         Optimizer.Step(Model.Parameters, g);
         foreach (float p in Model.Parameters)
