@@ -21,7 +21,7 @@ internal static class CellEmitter
         switch (m.Cell)
         {
             case CellKind.Gru:
-                w.Line($"global::System.Span<float> hidden = stackalloc float[{gh}];");
+                w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
@@ -30,7 +30,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
-                w.Line($"global::System.Span<float> hidden = stackalloc float[{gh}];");
+                w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
                 w.Line($"ref float rh = ref {At("rec", layer.RecordAux)};");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
@@ -80,7 +80,7 @@ internal static class CellEmitter
         bool gru = m.IsGru;
         if (gru)
         {
-            w.Line($"global::System.Span<float> hidden = stackalloc float[{group * gh}];");
+            w.Line(Names.AlignedStack("hidden", $"{group * gh}"));
             w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
         }
 
@@ -133,7 +133,7 @@ internal static class CellEmitter
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        int stride = layout.StepRecordSize, header = layout.StateSize;
+        int stride = layout.StepRecordSize, header = layout.TraceHeader;
         int input = l == 0 ? 0 : layout.Layers[l - 1].RecordH;
         w.Line($"// Layer {l} backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t");
         w.Line("// (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:");

@@ -94,6 +94,7 @@ internal static class ModelEmitter
         w.Line($"public const int VocabularySize = {layout.VocabularySize};");
         w.Line("// Floats a traced forward pass records per step.");
         w.Line($"private const int StepRecordSize = {layout.StepRecordSize};");
+        w.Line($"private const int TraceHeader = {layout.TraceHeader};");
         w.Line($"private const int RecordOutput = {layout.RecordOutput};");
         w.Line();
         foreach (string name in new[] { "InputSize", "OutputSize", "HiddenSize", "LayerCount", "StateSize", "ParameterCount", "VocabularySize" })
@@ -114,16 +115,16 @@ internal static class ModelEmitter
     private static void WriteBuffers(SourceWriter w, ModelLayout layout, string self)
     {
         w.Line("/// <summary>All parameters, in the layout <see cref=\"Description\"/> gives.</summary>");
-        w.Line("public float[] Parameters { get; } = new float[ParameterCount];");
+        w.Line("public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);");
         w.Line();
         w.Line("/// <summary>The gradient of each parameter; Backward adds into it.</summary>");
-        w.Line("public float[] Gradients { get; } = new float[ParameterCount];");
+        w.Line("public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(Gradients);");
         w.Line();
         w.Line("/// <summary>Creates a reusable trace with room for <paramref name=\"capacity\"/> steps (it grows when needed).</summary>");
-        w.Line($"public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof({self}), StateSize, StepRecordSize, capacity, {layout.WorkspacePerStep});");
+        w.Line($"public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof({self}), TraceHeader, StepRecordSize, capacity, {layout.WorkspacePerStep});");
         w.Line();
         w.Line("/// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>");
         w.Line("public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = \"\") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);");
@@ -188,7 +189,7 @@ internal static class ModelEmitter
         w.Line("CheckLength(input.Length, InputSize, nameof(input));");
         w.Line("CheckLength(state.Length, StateSize, nameof(state));");
         w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
-        w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
+        w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state));");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
@@ -199,7 +200,7 @@ internal static class ModelEmitter
         w.Line("CheckToken(token, nameof(token));");
         w.Line("CheckLength(state.Length, StateSize, nameof(state));");
         w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
-        w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
+        w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line("LoadToken(ref p, token, ref rec);");
@@ -224,7 +225,7 @@ internal static class ModelEmitter
         w.Line("int streams = states.Length / StateSize;");
         w.Line("CheckLength(inputs.Length, streams * InputSize, nameof(inputs));");
         w.Line("CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));");
-        w.Line($"{Names.Span} records = stackalloc float[{group} * StepRecordSize];");
+        w.Line(Names.AlignedStack("records", $"{group} * StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(records);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line($"ref float x = ref {MM}.GetReference(inputs);");
@@ -300,7 +301,7 @@ internal static class ModelEmitter
         }
         else
         {
-            w.Line($"{Names.Span} record = stackalloc float[StepRecordSize];");
+            w.Line(Names.AlignedStack("record", "StepRecordSize"));
         }
 
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
@@ -308,7 +309,7 @@ internal static class ModelEmitter
         w.Open("for (int t = 0; t < steps; t++)");
         if (traced)
         {
-            w.Line($"{Names.Span} record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);");
+            w.Line($"{Names.Span} record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);");
         }
 
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
@@ -367,7 +368,7 @@ internal static class ModelEmitter
         w.Line("CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
         w.Line("trace.MarkConsumed();");
         w.Line();
-        w.Line($"{Names.Span} carry = stackalloc float[StateSize];");
+        w.Line(Names.AlignedStack("carry", "StateSize"));
         w.Line("stateGradient.CopyTo(carry);");
         w.Line($"{Names.Span} scratchSpan = stackalloc float[{scratch}];");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
@@ -387,7 +388,7 @@ internal static class ModelEmitter
             w.Line($"{Names.Span} dzSpan = stackalloc float[OutputSize];");
             w.Line($"ref float dy = ref {MM}.GetReference(outputGradients);");
             w.Open("for (int t = 0; t < steps; t++)");
-            w.Line($"ref float rec = ref {U}.Add(ref d0, StateSize + t * StepRecordSize);");
+            w.Line($"ref float rec = ref {U}.Add(ref d0, TraceHeader + t * StepRecordSize);");
             w.Line($"HeadBackward(ref p, ref g, ref {CellEmitter.At("rec", top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)}, ref {U}.Add(ref dy, t * OutputSize), fromLogits, ref {MM}.GetReference(dzSpan), ref dTop[t * {top.Model.HiddenSize}]);");
             w.Close();
         }
@@ -469,7 +470,7 @@ internal static class ModelEmitter
         w.Line();
         w.Open($"private static void CheckTrace({Names.Trace} trace)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
-        w.Line($"if (trace.Model != typeof({Names.Identifier(layout.Model.TypeName)}) || trace.HeaderFloats != StateSize || trace.FloatsPerStep != StepRecordSize) throw new {Names.ArgumentException}($\"The trace was created for {{trace.Model.Name}}; create one with this model's CreateTrace.\", nameof(trace));");
+        w.Line($"if (trace.Model != typeof({Names.Identifier(layout.Model.TypeName)}) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new {Names.ArgumentException}($\"The trace was created for {{trace.Model.Name}}; create one with this model's CreateTrace.\", nameof(trace));");
         w.Close();
         w.Line();
     }

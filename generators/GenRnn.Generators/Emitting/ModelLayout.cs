@@ -34,7 +34,7 @@ internal sealed class ModelLayout
                 BiasHh = p + gh * (m.InputSize + h + 1),
                 StateH = state,
                 StateC = state + h,
-                RecordGates = record,
+                RecordGates = record = Aligned(record),
             };
             p += gh * (m.InputSize + h + 2);
             if (m.Cell == CellKind.PeepholeLstm)
@@ -47,16 +47,16 @@ internal sealed class ModelLayout
             record += gh;
             if (m.IsLstm)
             {
-                layer.RecordC = record;
+                layer.RecordC = record = Aligned(record);
                 record += h;
             }
 
-            layer.RecordH = record;
+            layer.RecordH = record = Aligned(record);
             record += h;
             if (m.IsGru)
             {
                 // PyTorch GRU: W_hn h + b_hn, later the W_hh n-block's gradient; Cho GRU: r * h_prev.
-                layer.RecordAux = record;
+                layer.RecordAux = record = Aligned(record);
                 record += h;
             }
 
@@ -69,7 +69,7 @@ internal sealed class ModelLayout
             HeadWeight = p;
             HeadBias = p + model.HeadOutputs * model.Layers[model.Layers.Count - 1].HiddenSize;
             p = HeadBias + model.HeadOutputs;
-            RecordOutput = record;
+            RecordOutput = record = Aligned(record);
             record += model.HeadOutputs;
         }
         else
@@ -79,8 +79,17 @@ internal sealed class ModelLayout
 
         ParameterCount = p;
         StateSize = state;
-        StepRecordSize = record;
+        StepRecordSize = Aligned(record);
+        TraceHeader = Aligned(state);
     }
+
+    /// <summary>
+    /// Floats in a cache line. Every section of a record starts on one, and records are whole lines, so that in an
+    /// aligned buffer the gate accumulators and states take whole Vector512 loads and stores.
+    /// </summary>
+    public const int LineFloats = 16;
+
+    private static int Aligned(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
 
     public ModelSpec Model { get; }
 
@@ -106,6 +115,9 @@ internal sealed class ModelLayout
     public int StateSize { get; }
 
     public int StepRecordSize { get; }
+
+    /// <summary>Floats before a trace's first record: the initial state, padded to whole cache lines.</summary>
+    public int TraceHeader { get; }
 
     /// <summary>Where a step's output sits in its record (the head's outputs, or the top layer's h).</summary>
     public int RecordOutput { get; }

@@ -17,6 +17,13 @@ internal static class Names
     public const string Trace = "global::GenRnn.Trace";
     public const string MethodImpl = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
+    /// <summary>
+    /// Declares a stack buffer of <paramref name="length"/> floats starting on a 64-byte boundary, so that its
+    /// Vector512 loads and stores each touch one cache line.
+    /// </summary>
+    public static string AlignedStack(string name, string length) =>
+        $"{Span} {name} = global::GenRnn.AlignedArray.Slice(stackalloc float[{length} + global::GenRnn.AlignedArray.Padding], {length});";
+
     /// <summary>A name as it must be written in code: keywords (a class <c>@class</c>) get their '@' back.</summary>
     public static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 

@@ -28,8 +28,8 @@ public sealed class Trace
         WorkspaceFloatsPerStep = workspaceFloatsPerStep;
         HeaderFloats = headerFloats;
         FloatsPerStep = floatsPerStep;
-        _data = new float[checked(headerFloats + capacity * floatsPerStep)];
-        _workspace = new float[checked(capacity * workspaceFloatsPerStep)];
+        _data = AlignedArray.Create(checked(headerFloats + capacity * floatsPerStep));
+        _workspace = AlignedArray.Create(checked(capacity * workspaceFloatsPerStep));
         _tokens = new int[capacity];
         Capacity = capacity;
     }
@@ -80,8 +80,8 @@ public sealed class Trace
         if (steps > Capacity)
         {
             int capacity = Math.Max(steps, Capacity * 2);
-            _data = new float[checked(HeaderFloats + capacity * FloatsPerStep)];
-            _workspace = new float[checked(capacity * WorkspaceFloatsPerStep)];
+            _data = AlignedArray.Create(checked(HeaderFloats + capacity * FloatsPerStep));
+            _workspace = AlignedArray.Create(checked(capacity * WorkspaceFloatsPerStep));
             _tokens = new int[capacity];
             Capacity = capacity;
         }

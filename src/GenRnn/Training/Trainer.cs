@@ -46,7 +46,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         for (int i = 0; i < _workers.Length; i++)
         {
             // With one thread, gradients go straight into the model's buffer.
-            _workers[i] = new SequenceWorker<TModel>(model, options, i == 0 ? model.Gradients : new float[TModel.ParameterCount]);
+            _workers[i] = new SequenceWorker<TModel>(model, options, i == 0 ? model.Gradients : AlignedArray.Create(TModel.ParameterCount));
         }
 
         _pool = new WorkerPool(options.Threads);

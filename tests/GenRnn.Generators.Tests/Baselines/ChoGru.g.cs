@@ -23,8 +23,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Token ids accepted by the token overloads (one-hot inputs).</summary>
     public const int VocabularySize = 2;
     // Floats a traced forward pass records per step.
-    private const int StepRecordSize = 17;
-    private const int RecordOutput = 11;
+    private const int StepRecordSize = 64;
+    private const int TraceHeader = 16;
+    private const int RecordOutput = 32;
 
     static int global::GenRnn.IRecurrentModel<ChoGru>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<ChoGru>.OutputSize => OutputSize;
@@ -41,16 +42,16 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     public static ChoGru Create() => new ChoGru();
 
     /// <summary>All parameters, in the layout <see cref="Description"/> gives.</summary>
-    public float[] Parameters { get; } = new float[ParameterCount];
+    public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>The gradient of each parameter; Backward adds into it.</summary>
-    public float[] Gradients { get; } = new float[ParameterCount];
+    public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(ChoGru), StateSize, StepRecordSize, capacity, 6);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(ChoGru), TraceHeader, StepRecordSize, capacity, 6);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -102,7 +103,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         CheckLength(input.Length, InputSize, nameof(input));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
@@ -114,7 +115,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         CheckToken(token, nameof(token));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
@@ -132,7 +133,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
@@ -169,7 +170,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -185,7 +186,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     {
         CheckTokens(tokens, state.Length, outputs.Length);
         int steps = tokens.Length;
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -208,7 +209,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -228,7 +229,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -264,7 +265,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
         trace.MarkConsumed();
 
-        global::System.Span<float> carry = stackalloc float[StateSize];
+        global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
         stateGradient.CopyTo(carry);
         global::System.Span<float> scratchSpan = stackalloc float[3];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -332,7 +333,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     private static void CheckTrace(global::GenRnn.Trace trace)
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(ChoGru) || trace.HeaderFloats != StateSize || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
+        if (trace.Model != typeof(ChoGru) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
     }
 
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
@@ -356,32 +357,32 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
     }
 
-    // Layer 0 for 4 streams: inputs 2 floats apart, states 3, records 17.
+    // Layer 0 for 4 streams: inputs 2 floats apart, states 3, records 64.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
     {
         ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
-        global::System.Span<float> hidden = stackalloc float[36];
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+        global::System.Span<float> hidden = global::GenRnn.AlignedArray.Slice(stackalloc float[36 + global::GenRnn.AlignedArray.Padding], 36);
         ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
         for (int s = 0; s < 4; s++)
         {
-            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 17));
+            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64));
             Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9));
         }
-        Gemv4_2x9s9v2a17(ref p, ref x, ref gates);
+        Gemv4_2x9s9v2a64(ref p, ref x, ref gates);
         Gemv4_3x6s9v3a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
         for (int s = 0; s < 4; s++)
         {
-            Layer0Reset(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 17), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 17 + 14));
+            Layer0Reset(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64 + 48));
         }
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 14);
-        Gemv4_3x3s9v17a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
+        Gemv4_3x3s9v64a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
         for (int s = 0; s < 4; s++)
         {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 17);
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 3);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11));
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
         }
     }
 
@@ -389,18 +390,18 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        global::System.Span<float> hidden = stackalloc float[9];
+        global::System.Span<float> hidden = global::GenRnn.AlignedArray.Slice(stackalloc float[9 + global::GenRnn.AlignedArray.Padding], 9);
         ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 14);
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref gates);
         Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref gh);
         Gemv_2x9s9(ref p, ref x, ref gates);
         Gemv_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
         Layer0Reset(ref gates, ref gh, ref h, ref rh);
         Gemv_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
-        Layer0Update(ref gates, ref gh, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11));
+        Layer0Update(ref gates, ref gh, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh
@@ -441,9 +442,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         ref float dh = ref carry;
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3 + t * 17);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 2);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -3 + t * 17);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 64);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 64);
             Acc_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 3), ref dh);
             ref float drh = ref scratch;
             Layer0Gradient(ref gates, ref hPrev, ref dh, ref drh);
@@ -453,14 +454,14 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 5);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
         SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 45), steps);
         GerT_2x9s9(ref g, ref x0, ref da0, steps);
         ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 14);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 22);
-        ref float rh0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 17);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
+        ref float rh0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
         SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 54), steps);
         Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h0, ref da0);
         GerT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h1, ref da1, steps - 1);
@@ -469,7 +470,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 17);
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 64);
                 GemvT_2x9s9(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 2));
             }
         }
@@ -511,18 +512,18 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 9).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 9));
     }
 
-    // acc_g[0..9) += sum over k < 2 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 2g, acc_g = acc + 17g)
+    // acc_g[0..9) += sum over k < 2 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 2g, acc_g = acc + 64g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_2x9s9v2a17(ref float w, ref float v, ref float acc)
+    private static void Gemv4_2x9s9v2a64(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
                 var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(17 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(34 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(51 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(64 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(128 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 2; k++)
                 {
@@ -538,16 +539,16 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(17 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(34 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(51 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(64 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(128 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(192 + n + 0));
             }
             {
                 const int n = 8;
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 2; k++)
                 {
@@ -563,9 +564,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
             }
         }
         else
@@ -573,9 +574,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             for (int n = 0; n < 9; n += 1)
             {
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 2; k++)
                 {
@@ -591,9 +592,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 17 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 34 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 51 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
             }
         }
     }
@@ -629,9 +630,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // acc_g[0..3) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 17g, acc_g = acc + 9g)
+    // acc_g[0..3) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 64g, acc_g = acc + 9g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x3s9v17a9(ref float w, ref float v, ref float acc)
+    private static void Gemv4_3x3s9v64a9(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 3; n += 1)
         {
@@ -645,11 +646,11 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
                 var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
                 a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 17 + k);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 64 + k);
                 a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 34 + k);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 128 + k);
                 a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 51 + k);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
                 a3_0 = (w0 * x3 + a3_0);
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
             }
@@ -768,7 +769,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // dst[n] += sum over t < steps of d[t*17 + n], n < 9
+    // dst[n] += sum over t < steps of d[t*64 + n], n < 9
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SumRows_9(ref float d, ref float dst, int steps)
     {
@@ -781,7 +782,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
@@ -792,7 +793,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
@@ -806,14 +807,14 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
     }
 
-    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 2, n < 9
+    // g[k*9 + n] += sum over t < steps of x[t*64 + k] * d[t*64 + n], for k < 2, n < 9
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_2x9s9(ref float g, ref float x, ref float d, int steps)
     {
@@ -829,9 +830,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17));
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
@@ -841,9 +842,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
@@ -856,9 +857,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
@@ -881,7 +882,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
-    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 3, n < 6
+    // g[k*9 + n] += sum over t < steps of x[t*64 + k] * d[t*64 + n], for k < 3, n < 6
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x6s9(ref float g, ref float x, ref float d, int steps)
     {
@@ -895,16 +896,16 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
         }
     }
 
-    // g[k*9 + n] += sum over t < steps of x[t*17 + k] * d[t*17 + n], for k < 3, n < 3
+    // g[k*9 + n] += sum over t < steps of x[t*64 + k] * d[t*64 + n], for k < 3, n < 3
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x3s9(ref float g, ref float x, ref float d, int steps)
     {
@@ -918,9 +919,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 17);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 17);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }

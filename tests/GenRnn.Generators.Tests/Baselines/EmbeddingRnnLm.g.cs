@@ -23,8 +23,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Token ids accepted by the token overloads.</summary>
     public const int VocabularySize = 5;
     // Floats a traced forward pass records per step.
-    private const int StepRecordSize = 16;
-    private const int RecordOutput = 11;
+    private const int StepRecordSize = 64;
+    private const int TraceHeader = 16;
+    private const int RecordOutput = 48;
 
     static int global::GenRnn.IRecurrentModel<EmbeddingRnnLm>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<EmbeddingRnnLm>.OutputSize => OutputSize;
@@ -41,16 +42,16 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     public static EmbeddingRnnLm Create() => new EmbeddingRnnLm();
 
     /// <summary>All parameters, in the layout <see cref="Description"/> gives.</summary>
-    public float[] Parameters { get; } = new float[ParameterCount];
+    public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>The gradient of each parameter; Backward adds into it.</summary>
-    public float[] Gradients { get; } = new float[ParameterCount];
+    public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(EmbeddingRnnLm), StateSize, StepRecordSize, capacity, 8);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(EmbeddingRnnLm), TraceHeader, StepRecordSize, capacity, 8);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -102,7 +103,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         CheckLength(input.Length, InputSize, nameof(input));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
@@ -114,7 +115,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         CheckToken(token, nameof(token));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
@@ -132,7 +133,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
@@ -169,7 +170,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -185,7 +186,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     {
         CheckTokens(tokens, state.Length, outputs.Length);
         int steps = tokens.Length;
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -208,7 +209,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -228,7 +229,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -264,7 +265,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
         trace.MarkConsumed();
 
-        global::System.Span<float> carry = stackalloc float[StateSize];
+        global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
         stateGradient.CopyTo(carry);
         global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -284,8 +285,8 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
             for (int t = 0; t < steps; t++)
             {
-                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
+                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
         }
         // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
@@ -346,7 +347,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     private static void CheckTrace(global::GenRnn.Trace trace)
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(EmbeddingRnnLm) || trace.HeaderFloats != StateSize || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
+        if (trace.Model != typeof(EmbeddingRnnLm) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
     }
 
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
@@ -360,7 +361,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec);
-        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11));
+        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
     // One step of 4 streams: x, states and records each 4 rows apart.
@@ -371,27 +372,27 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         for (int g = 0; g < 4; g++)
         {
             ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
-            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11));
+            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48));
         }
     }
 
-    // Layer 0 for 4 streams: inputs 3 floats apart, states 4, records 16.
+    // Layer 0 for 4 streams: inputs 3 floats apart, states 4, records 64.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
     {
         ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         for (int s = 0; s < 4; s++)
         {
-            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 16));
+            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64));
         }
-        Gemv4_3x4s4v3a16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
-        Gemv4_4x4s4v4a16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
+        Gemv4_3x4s4v3a64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
+        Gemv4_4x4s4v4a64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
         for (int s = 0; s < 4; s++)
         {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 16);
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 4);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 3), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7));
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
         }
     }
 
@@ -399,12 +400,12 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
         Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
         Gemv_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
         Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7));
+        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // h' = tanh(a)
@@ -429,22 +430,22 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         ref float dh = ref carry;
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4 + t * 16);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -5 + t * 16);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 64);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 64);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref gates);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref dh, ref gates);
             GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 7);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
         SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 43), steps);
         GerT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 15), ref x0, ref da0, steps);
         ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 11);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 23);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
         SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 47), steps);
         Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h0, ref da0);
         GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h1, ref da1, steps - 1);
@@ -452,7 +453,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 16);
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 64);
                 GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
             }
         }
@@ -537,16 +538,16 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 16g)
+    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 64g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x4s4v3a16(ref float w, ref float v, ref float acc)
+    private static void Gemv4_3x4s4v3a64(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 3; k++)
             {
@@ -562,22 +563,22 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
         }
     }
 
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 4g, acc_g = acc + 16g)
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 4g, acc_g = acc + 64g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v4a16(ref float w, ref float v, ref float acc)
+    private static void Gemv4_4x4s4v4a64(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 4; k++)
             {
@@ -593,9 +594,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 16 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 32 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 48 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
         }
     }
 
@@ -652,7 +653,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // dst[n] += sum over t < steps of d[t*16 + n], n < 4
+    // dst[n] += sum over t < steps of d[t*64 + n], n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SumRows_4(ref float d, ref float dst, int steps)
     {
@@ -663,13 +664,13 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             for (int t = 0; t < steps; t++)
             {
                 a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
         }
     }
 
-    // g[k*4 + n] += sum over t < steps of x[t*16 + k] * d[t*16 + n], for k < 3, n < 4
+    // g[k*4 + n] += sum over t < steps of x[t*64 + k] * d[t*64 + n], for k < 3, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
@@ -683,9 +684,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 16);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
@@ -707,7 +708,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // g[k*4 + n] += sum over t < steps of x[t*16 + k] * d[t*16 + n], for k < 4, n < 4
+    // g[k*4 + n] += sum over t < steps of x[t*64 + k] * d[t*64 + n], for k < 4, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
@@ -721,9 +722,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 16);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 16);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }

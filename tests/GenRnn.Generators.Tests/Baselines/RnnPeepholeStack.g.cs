@@ -23,8 +23,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>Token ids accepted by the token overloads (one-hot inputs).</summary>
     public const int VocabularySize = 3;
     // Floats a traced forward pass records per step.
-    private const int StepRecordSize = 113;
-    private const int RecordOutput = 96;
+    private const int StepRecordSize = 192;
+    private const int TraceHeader = 48;
+    private const int RecordOutput = 160;
 
     static int global::GenRnn.IRecurrentModel<RnnPeepholeStack>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<RnnPeepholeStack>.OutputSize => OutputSize;
@@ -41,16 +42,16 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     public static RnnPeepholeStack Create() => new RnnPeepholeStack();
 
     /// <summary>All parameters, in the layout <see cref="Description"/> gives.</summary>
-    public float[] Parameters { get; } = new float[ParameterCount];
+    public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>The gradient of each parameter; Backward adds into it.</summary>
-    public float[] Gradients { get; } = new float[ParameterCount];
+    public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(RnnPeepholeStack), StateSize, StepRecordSize, capacity, 34);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(RnnPeepholeStack), TraceHeader, StepRecordSize, capacity, 34);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -104,7 +105,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         CheckLength(input.Length, InputSize, nameof(input));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
@@ -116,7 +117,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         CheckToken(token, nameof(token));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
@@ -134,7 +135,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
@@ -171,7 +172,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -187,7 +188,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         CheckTokens(tokens, state.Length, outputs.Length);
         int steps = tokens.Length;
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -210,7 +211,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -230,7 +231,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -266,7 +267,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
         trace.MarkConsumed();
 
-        global::System.Span<float> carry = stackalloc float[StateSize];
+        global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
         stateGradient.CopyTo(carry);
         global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -336,7 +337,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     private static void CheckTrace(global::GenRnn.Trace trace)
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(RnnPeepholeStack) || trace.HeaderFloats != StateSize || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
+        if (trace.Model != typeof(RnnPeepholeStack) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
     }
 
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
@@ -351,7 +352,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec);
-        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref s, ref rec);
+        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec);
     }
 
     // One step of 4 streams: x, states and records each 4 rows apart.
@@ -359,26 +360,26 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
     {
         Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
-        Layer1ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref s, ref rec);
+        Layer1ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec);
     }
 
-    // Layer 0 for 4 streams: inputs 3 floats apart, states 38, records 113.
+    // Layer 0 for 4 streams: inputs 3 floats apart, states 38, records 192.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
     {
         ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         for (int s = 0; s < 4; s++)
         {
-            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 113));
+            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 192));
         }
-        Gemv4_3x4s4v3a113(ref p, ref x, ref gates);
-        Gemv4_4x4s4v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
+        Gemv4_3x4s4v3a192(ref p, ref x, ref gates);
+        Gemv4_4x4s4v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
         for (int s = 0; s < 4; s++)
         {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 113);
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 192);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 3), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 7));
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
         }
     }
 
@@ -386,12 +387,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
         Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
         Gemv_3x4s4(ref p, ref x, ref gates);
         Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7));
+        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // h' = tanh(a)
@@ -416,22 +417,22 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float dh = ref carry;
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38 + t * 113);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 3);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -68 + t * 113);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48 + t * 192);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -112 + t * 192);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 7), ref dh, ref gates);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref dh, ref gates);
             GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 41);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
         SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 28), steps);
         GerT_3x4s4(ref g, ref x0, ref da0, steps);
         ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 45);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 154);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 256);
         SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 32), steps);
         Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h0, ref da0);
         GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h1, ref da1, steps - 1);
@@ -439,7 +440,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 113);
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 192);
                 GemvT_3x4s4(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
             }
         }
@@ -457,25 +458,25 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // Layer 1 for 4 streams: inputs 113 floats apart, states 38, records 113.
+    // Layer 1 for 4 streams: inputs 192 floats apart, states 38, records 192.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
     {
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         for (int s = 0; s < 4; s++)
         {
-            Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 113));
+            Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 192));
         }
-        Gemv4_4x64s64v113a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
-        Gemv4_4x4s4v113a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
-        Gemv4_17x64s64v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
-        Gemv4_17x4s4v38a113(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Gemv4_4x64s64v192a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
+        Gemv4_4x4s4v192a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Gemv4_17x64s64v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
+        Gemv4_17x4s4v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
         for (int s = 0; s < 4; s++)
         {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 113);
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 192);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
-            Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 11), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 79), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
+            Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
         }
     }
 
@@ -483,14 +484,14 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float p, ref float x, ref float state, ref float rec)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
         Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
         Gemv_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
         Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
         Gemv_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
         Gemv_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
-        Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
+        Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
     }
 
     // i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')
@@ -607,25 +608,25 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 38 + t * 113);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 11);
-            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21 + t * 113);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48 + t * 192);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 192);
             Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
-            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4 + t * 113);
-            Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 79), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 192);
+            Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
             GemvT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref gates, ref dh);
             GemvT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64), ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 49);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 45);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
         SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1464), steps);
         GerT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x0, ref da0, steps);
         GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 292), ref x0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64), steps);
         ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4);
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 134);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 162);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 208);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 288);
         SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1532), steps);
         Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref h0, ref da0);
         Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64));
@@ -635,7 +636,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 113);
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 192);
                 GemvT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
                 GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
             }
@@ -793,16 +794,16 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 113g)
+    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x4s4v3a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_3x4s4v3a192(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 3; k++)
             {
@@ -818,22 +819,22 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
         }
     }
 
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v38a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_4x4s4v38a192(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 4; k++)
             {
@@ -849,9 +850,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
         }
     }
 
@@ -908,7 +909,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[n] += sum over t < steps of d[t*113 + n], n < 4
+    // dst[n] += sum over t < steps of d[t*192 + n], n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SumRows_4(ref float d, ref float dst, int steps)
     {
@@ -919,13 +920,13 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int t = 0; t < steps; t++)
             {
                 a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
         }
     }
 
-    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 3, n < 4
+    // g[k*4 + n] += sum over t < steps of x[t*192 + k] * d[t*192 + n], for k < 3, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
@@ -939,9 +940,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
@@ -963,7 +964,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 4, n < 4
+    // g[k*4 + n] += sum over t < steps of x[t*192 + k] * d[t*192 + n], for k < 4, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
@@ -977,9 +978,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }
@@ -1034,9 +1035,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // acc_g[0..64) += sum over k < 4 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 113g, acc_g = acc + 113g)
+    // acc_g[0..64) += sum over k < 4 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 192g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x64s64v113a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_4x64s64v192a192(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -1044,12 +1045,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 16));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 16));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 16));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 16));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 16));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 16));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
@@ -1058,25 +1059,25 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
                     a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
                     a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k));
+                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k));
                     a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
                     a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k));
+                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k));
                     a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
                     a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k));
+                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k));
                     a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
                     a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x3, a3_1);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 16));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1085,12 +1086,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 8));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
@@ -1099,25 +1100,25 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
                     a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
                     a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k));
+                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k));
                     a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
                     a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k));
+                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k));
                     a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
                     a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k));
+                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k));
                     a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
                     a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 8));
             }
         }
         else
@@ -1125,65 +1126,65 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int n = 0; n < 64; n += 1)
             {
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
                     var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
                     a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k);
+                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
                     a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k);
+                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k);
                     a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k);
+                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k);
                     a3_0 = (w0 * x3 + a3_0);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
             }
         }
     }
 
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 113g, acc_g = acc + 113g)
+    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 192g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v113a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_4x4s4v192a192(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 4; k++)
             {
                 var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
                 var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
                 a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 113 + k);
+                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
                 a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 226 + k);
+                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k);
                 a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 339 + k);
+                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k);
                 a3_0 = (w0 * x3 + a3_0);
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
         }
     }
 
-    // acc_g[0..64) += sum over k < 17 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    // acc_g[0..64) += sum over k < 17 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_17x64s64v38a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_17x64s64v38a192(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -1191,12 +1192,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(113 + n + 16));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(226 + n + 16));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(339 + n + 16));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 16));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 16));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 16));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 17; k++)
                 {
@@ -1218,12 +1219,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 16));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -1232,12 +1233,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(113 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(226 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(339 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 8));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 17; k++)
                 {
@@ -1259,12 +1260,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(113 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(113 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(226 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(226 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(339 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(339 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 8));
             }
         }
         else
@@ -1272,9 +1273,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int n = 0; n < 64; n += 1)
             {
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 17; k++)
                 {
@@ -1290,23 +1291,23 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
             }
         }
     }
 
-    // acc_g[0..4) += sum over k < 17 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 113g)
+    // acc_g[0..4) += sum over k < 17 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_17x4s4v38a113(ref float w, ref float v, ref float acc)
+    private static void Gemv4_17x4s4v38a192(ref float w, ref float v, ref float acc)
     {
         for (int n = 0; n < 4; n += 1)
         {
             var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0);
+            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
+            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
+            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
             for (int k = 0; k < 17; k++)
             {
@@ -1322,9 +1323,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
             }
             global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 113 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 226 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 339 + n + 0) = a3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
         }
     }
 
@@ -1559,7 +1560,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[n] += sum over t < steps of d[t*113 + n], n < 68
+    // dst[n] += sum over t < steps of d[t*192 + n], n < 68
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SumRows_68(ref float d, ref float dst, int steps)
     {
@@ -1578,7 +1579,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16));
                     a2 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32));
                     a3 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48));
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref dst, (nuint)(n + 16));
@@ -1592,7 +1593,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
@@ -1612,7 +1613,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     a1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
                     a2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16));
                     a3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24));
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(n + 8));
@@ -1626,7 +1627,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
@@ -1640,14 +1641,14 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
     }
 
-    // g[k*64 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 4, n < 64
+    // g[k*64 + n] += sum over t < steps of x[t*192 + k] * d[t*192 + n], for k < 4, n < 64
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x64s64(ref float g, ref float x, ref float d, int steps)
     {
@@ -1666,12 +1667,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
                         a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
                         a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
@@ -1690,12 +1691,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
                         a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
                         a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
@@ -1711,9 +1712,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
@@ -1768,7 +1769,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*64 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 17, n < 64
+    // g[k*64 + n] += sum over t < steps of x[t*192 + k] * d[t*192 + n], for k < 17, n < 64
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_17x64s64(ref float g, ref float x, ref float d, int steps)
     {
@@ -1787,12 +1788,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
                         a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
                         a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
@@ -1811,12 +1812,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113));
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
                         a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
                         a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
@@ -1832,9 +1833,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
@@ -1842,7 +1843,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // g[k*4 + n] += sum over t < steps of x[t*113 + k] * d[t*113 + n], for k < 17, n < 4
+    // g[k*4 + n] += sum over t < steps of x[t*192 + k] * d[t*192 + n], for k < 17, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_17x4s4(ref float g, ref float x, ref float d, int steps)
     {
@@ -1856,9 +1857,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 113);
+                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 113);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
             }

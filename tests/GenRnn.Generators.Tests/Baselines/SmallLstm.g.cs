@@ -23,8 +23,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Token ids accepted by the token overloads (one-hot inputs).</summary>
     public const int VocabularySize = 1;
     // Floats a traced forward pass records per step.
-    private const int StepRecordSize = 26;
-    private const int RecordOutput = 25;
+    private const int StepRecordSize = 80;
+    private const int TraceHeader = 16;
+    private const int RecordOutput = 64;
 
     static int global::GenRnn.IRecurrentModel<SmallLstm>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<SmallLstm>.OutputSize => OutputSize;
@@ -41,16 +42,16 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     public static SmallLstm Create() => new SmallLstm();
 
     /// <summary>All parameters, in the layout <see cref="Description"/> gives.</summary>
-    public float[] Parameters { get; } = new float[ParameterCount];
+    public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>The gradient of each parameter; Backward adds into it.</summary>
-    public float[] Gradients { get; } = new float[ParameterCount];
+    public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(Gradients);
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps (it grows when needed).</summary>
-    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(SmallLstm), StateSize, StepRecordSize, capacity, 8);
+    public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof(SmallLstm), TraceHeader, StepRecordSize, capacity, 8);
 
     /// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>
     public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = "") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);
@@ -103,7 +104,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         CheckLength(input.Length, InputSize, nameof(input));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
@@ -115,7 +116,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         CheckToken(token, nameof(token));
         CheckLength(state.Length, StateSize, nameof(state));
         CheckLength(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
@@ -133,7 +134,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = stackalloc float[4 * StepRecordSize];
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
@@ -170,7 +171,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
         int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -186,7 +187,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         CheckTokens(tokens, state.Length, outputs.Length);
         int steps = tokens.Length;
-        global::System.Span<float> record = stackalloc float[StepRecordSize];
+        global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
@@ -209,7 +210,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -229,7 +230,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
         for (int t = 0; t < steps; t++)
         {
-            global::System.Span<float> record = data.Slice(StateSize + t * StepRecordSize, StepRecordSize);
+            global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s);
@@ -265,7 +266,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         CheckLength(gradients.Length, ParameterCount, nameof(gradients));
         trace.MarkConsumed();
 
-        global::System.Span<float> carry = stackalloc float[StateSize];
+        global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
         stateGradient.CopyTo(carry);
         global::System.Span<float> scratchSpan = stackalloc float[1];
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -285,8 +286,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients);
             for (int t = 0; t < steps; t++)
             {
-                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, StateSize + t * StepRecordSize);
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 25), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
+                ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
         }
         // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
@@ -339,7 +340,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     private static void CheckTrace(global::GenRnn.Trace trace)
     {
         global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(SmallLstm) || trace.HeaderFloats != StateSize || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
+        if (trace.Model != typeof(SmallLstm) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
     }
 
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
@@ -354,7 +355,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec);
-        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 25));
+        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 64));
     }
 
     // One step of 4 streams: x, states and records each 4 rows apart.
@@ -365,27 +366,27 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         for (int g = 0; g < 4; g++)
         {
             ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
-            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 25));
+            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 64));
         }
     }
 
-    // Layer 0 for 4 streams: inputs 1 floats apart, states 8, records 26.
+    // Layer 0 for 4 streams: inputs 1 floats apart, states 8, records 80.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
     {
         ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         for (int s = 0; s < 4; s++)
         {
-            Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 26));
+            Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 80));
         }
-        Gemv4_1x16s16v1a26(ref p, ref x, ref gates);
-        Gemv4_4x16s16v8a26(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
+        Gemv4_1x16s16v1a80(ref p, ref x, ref gates);
+        Gemv4_4x16s16v8a80(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
         for (int s = 0; s < 4; s++)
         {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 26);
+            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 80);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 8);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 1), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 17), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 21));
+            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48));
         }
     }
 
@@ -393,12 +394,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
         Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
         Gemv_1x16s16(ref p, ref x, ref gates);
         Gemv_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 17), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 21));
+        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
     // c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')
@@ -434,23 +435,23 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         ref float dh = ref carry;
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 8 + t * 26);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 1);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 3 + t * 26);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 80);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 80);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -1 + t * 26);
-            Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 17), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4));
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -32 + t * 80);
+            Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4));
             GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 9);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 8);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
         SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 80), steps);
         GerT_1x16s16(ref g, ref x0, ref da0, steps);
         ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 29);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 35);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 112);
         SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 96), steps);
         Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h0, ref da0);
         GerT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h1, ref da1, steps - 1);
@@ -458,7 +459,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 26);
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 80);
                 GemvT_1x16s16(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 1));
             }
         }
@@ -538,18 +539,18 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // acc_g[0..16) += sum over k < 1 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 1g, acc_g = acc + 26g)
+    // acc_g[0..16) += sum over k < 1 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 1g, acc_g = acc + 80g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_1x16s16v1a26(ref float w, ref float v, ref float acc)
+    private static void Gemv4_1x16s16v1a80(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
                 var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 1; k++)
                 {
@@ -565,9 +566,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -576,12 +577,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 8));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 1; k++)
                 {
@@ -603,12 +604,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(26 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(52 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(78 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(80 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(160 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(240 + n + 8));
             }
         }
         else
@@ -616,9 +617,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             for (int n = 0; n < 16; n += 1)
             {
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 1; k++)
                 {
@@ -634,25 +635,25 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0) = a3_0;
             }
         }
     }
 
-    // acc_g[0..16) += sum over k < 4 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 8g, acc_g = acc + 26g)
+    // acc_g[0..16) += sum over k < 4 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 8g, acc_g = acc + 80g)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x16s16v8a26(ref float w, ref float v, ref float acc)
+    private static void Gemv4_4x16s16v8a80(ref float w, ref float v, ref float acc)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
                 var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
@@ -668,9 +669,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -679,12 +680,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             {
                 var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
                 var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(26 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(52 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(78 + n + 8));
+                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 8));
+                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
+                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 8));
+                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
+                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 8));
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
@@ -706,12 +707,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(26 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(26 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(52 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(52 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(78 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(78 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(80 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(160 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(240 + n + 8));
             }
         }
         else
@@ -719,9 +720,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             for (int n = 0; n < 16; n += 1)
             {
                 var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0);
+                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0);
+                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0);
+                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0);
                 ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
                 for (int k = 0; k < 4; k++)
                 {
@@ -737,9 +738,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 26 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 52 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 78 + n + 0) = a3_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0) = a1_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0) = a2_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0) = a3_0;
             }
         }
     }
@@ -886,7 +887,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // dst[n] += sum over t < steps of d[t*26 + n], n < 16
+    // dst[n] += sum over t < steps of d[t*80 + n], n < 16
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SumRows_16(ref float d, ref float dst, int steps)
     {
@@ -899,7 +900,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                 }
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
@@ -913,7 +914,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
             }
@@ -927,14 +928,14 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
-                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                    dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n + 0) = a0;
             }
         }
     }
 
-    // g[k*16 + n] += sum over t < steps of x[t*26 + k] * d[t*26 + n], for k < 1, n < 16
+    // g[k*16 + n] += sum over t < steps of x[t*80 + k] * d[t*80 + n], for k < 1, n < 16
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_1x16s16(ref float g, ref float x, ref float d, int steps)
     {
@@ -950,9 +951,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
@@ -965,9 +966,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
@@ -980,9 +981,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
@@ -1022,7 +1023,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // g[k*16 + n] += sum over t < steps of x[t*26 + k] * d[t*26 + n], for k < 4, n < 16
+    // g[k*16 + n] += sum over t < steps of x[t*80 + k] * d[t*80 + n], for k < 4, n < 16
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x16s16(ref float g, ref float x, ref float d, int steps)
     {
@@ -1038,9 +1039,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
@@ -1053,9 +1054,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26));
+                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
                 }
@@ -1068,9 +1069,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 26);
+                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
-                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 26);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
                 }
