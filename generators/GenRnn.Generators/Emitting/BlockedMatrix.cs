@@ -49,6 +49,65 @@ internal static class BlockedMatrix
         }
     }
 
+    /// <summary>Full blocks the Affine kernel handles per call: two blocks' accumulators fill the registers best.</summary>
+    public const int AffineBlocks = 2;
+
+    /// <summary>
+    /// Writes the calls that compute all <paramref name="n"/> gate pre-activations of a layer:
+    /// dst = b1 + W1^T v1 (+ b2 + W2^T v2), W1 and W2 blocked K1 x N and K2 x N matrices of the parameters "p".
+    /// Full blocks go <see cref="AffineBlocks"/> per call, then any single full block, then the partial last block.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="kernels">The model's kernels.</param>
+    /// <param name="n">Gate rows of the layer.</param>
+    /// <param name="first">(W1's offset, its inputs K1, the vector v1, b1's offset).</param>
+    /// <param name="second">The same for W2 and b2, or null.</param>
+    /// <param name="dst">The reference to write the pre-activations at.</param>
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst)
+    {
+        int k2 = second?.K ?? 0;
+        string Args(int column, string loop, int span)
+        {
+            string At(int offset, int perColumn) => loop.Length == 0
+                ? CellEmitter.At("p", offset + (column * perColumn))
+                : $"{Names.Unsafe}.Add(ref p, {offset + (column * perColumn)} + {loop} * {span * perColumn})";
+            string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {span}"));
+            string matrices = $"ref {At(first.W, first.K)}, ref {first.V}";
+            string biases = $"ref {At(first.B, 1)}";
+            if (second is { } b)
+            {
+                matrices += $", ref {At(b.W, b.K)}, ref {b.V}";
+                biases += $", ref {At(b.B, 1)}";
+            }
+
+            return $"({matrices}, {biases}, ref {dstAt});";
+        }
+
+        int full = n / Width, pairs = full / AffineBlocks, column = 0;
+        if (pairs > 1)
+        {
+            writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
+            writer.Line(kernels.Affine(first.K, k2, Width, Width, AffineBlocks) + Args(0, "blk", AffineBlocks * Width));
+            writer.Close();
+        }
+        else if (pairs == 1)
+        {
+            writer.Line(kernels.Affine(first.K, k2, Width, Width, AffineBlocks) + Args(0, "", 0));
+        }
+
+        column = pairs * AffineBlocks * Width;
+        if (full % AffineBlocks != 0)
+        {
+            writer.Line(kernels.Affine(first.K, k2, Width, Width, 1) + Args(column, "", 0));
+            column += Width;
+        }
+
+        if (column < n)
+        {
+            writer.Line(kernels.Affine(first.K, k2, n - column, n - column, 1) + Args(column, "", 0));
+        }
+    }
+
     /// <summary>A reference expression to <paramref name="reference"/> plus an offset expression.</summary>
     public static string Ref(string reference, string offset) => offset == "0" ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
 

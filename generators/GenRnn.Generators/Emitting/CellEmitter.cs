@@ -23,10 +23,8 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
-                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
-                Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
-                Gemv(w, k, layer.WeightHh, h, gh, 0, gh, "h", "gh");
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightIh, i, "x", layer.BiasIh), null, "gates");
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh");
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
@@ -42,9 +40,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
-                w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref gates);");
-                Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
-                Gemv(w, k, layer.WeightHh, h, gh, 0, gh, "h", "gates");
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightIh, i, "x", layer.BiasIh), (layer.WeightHh, h, "h", layer.BiasHh), "gates");
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";

@@ -45,6 +45,9 @@ internal static class Loops
     private static void WritePlan(SourceWriter writer, int count, Lanes lanes, Action<Lanes> body, int blocks, Action<Lanes, int>? blockedBody)
     {
         int n = 0;
+
+        // Fewer elements than the requested blocks cover still get as many accumulators as they fill.
+        blocks = Math.Min(blocks, count / lanes.Width);
         if (blockedBody is not null && blocks > 1)
         {
             int span = blocks * lanes.Width;

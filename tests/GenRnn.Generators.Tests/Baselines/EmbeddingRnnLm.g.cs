@@ -402,9 +402,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
-        Gemv_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
-        Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
+        Affine1_3_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
@@ -600,33 +598,33 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // acc[0..4) += sum over k < 3 of v[k] * w[k*4 + n]
+    // dst = b1 + W1^T v1 (W1 3 x 4) + b2 + W2^T v2 (W2 4 x 4), for 1 block(s) of 4 columns 4 apart
+    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_3x4s4(ref float w, ref float v, ref float acc)
+    private static void Affine1_3_4x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         for (int n = 0; n < 4; n += 1)
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 3; k++)
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                for (int k = 0; k < 3; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
-        }
-    }
-
-    // acc[0..4) += sum over k < 4 of v[k] * w[k*4 + n]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x4s4(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
         }
     }
 

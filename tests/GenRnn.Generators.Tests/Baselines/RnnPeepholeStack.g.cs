@@ -389,9 +389,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
-        Gemv_3x4s4(ref p, ref x, ref gates);
-        Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
+        Affine1_3_4x4s4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
@@ -486,11 +484,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
-        Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
-        Gemv_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
-        Gemv_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
-        Gemv_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
-        Gemv_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Affine1_4_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
+        Affine1_4_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1528), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1596), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
         Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
     }
 
@@ -856,33 +851,33 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // acc[0..4) += sum over k < 3 of v[k] * w[k*4 + n]
+    // dst = b1 + W1^T v1 (W1 3 x 4) + b2 + W2^T v2 (W2 4 x 4), for 1 block(s) of 4 columns 4 apart
+    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_3x4s4(ref float w, ref float v, ref float acc)
+    private static void Affine1_3_4x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         for (int n = 0; n < 4; n += 1)
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 3; k++)
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                for (int k = 0; k < 3; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
-        }
-    }
-
-    // acc[0..4) += sum over k < 4 of v[k] * w[k*4 + n]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x4s4(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
         }
     }
 
@@ -1329,150 +1324,142 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // acc[0..64) += sum over k < 4 of v[k] * w[k*64 + n]
+    // dst = b1 + W1^T v1 (W1 4 x 64) + b2 + W2^T v2 (W2 17 x 64), for 1 block(s) of 64 columns 64 apart
+    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x64s64(ref float w, ref float v, ref float acc)
+    private static void Affine1_4_17x64s64(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int n = 0; n < 64; n += 64)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 16));
-                var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 32));
-                var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 48));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 16)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 16));
+                var a0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 32)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 32));
+                var a0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 48)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 48));
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a0_3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref acc, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 17; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a0_3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_2, ref dst, (nuint)(0 + n + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_3, ref dst, (nuint)(0 + n + 48));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int n = 0; n < 64; n += 32)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 8));
-                var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 16));
-                var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 24));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 8));
+                var a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 16)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 16));
+                var a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 24)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 24));
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a0_3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref acc, (nuint)(n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 17; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a0_3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_2, ref dst, (nuint)(0 + n + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_3, ref dst, (nuint)(0 + n + 24));
             }
         }
         else
         {
             for (int n = 0; n < 64; n += 1)
             {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 4; k++)
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
                 {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64 + n);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 17; k++)
+                    {
+                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
             }
         }
     }
 
-    // acc[0..64) += sum over k < 17 of v[k] * w[k*64 + n]
+    // dst = b1 + W1^T v1 (W1 4 x 4) + b2 + W2^T v2 (W2 17 x 4), for 1 block(s) of 4 columns 4 apart
+    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_17x64s64(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 64)
-            {
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 16));
-                var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 32));
-                var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 48));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref acc, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref acc, (nuint)(n + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref acc, (nuint)(n + 48));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 32)
-            {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 8));
-                var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 16));
-                var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 24));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a3);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref acc, (nuint)(n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref acc, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref acc, (nuint)(n + 24));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 64; n += 1)
-            {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
-            }
-        }
-    }
-
-    // acc[0..4) += sum over k < 17 of v[k] * w[k*4 + n]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_17x4s4(ref float w, ref float v, ref float acc)
+    private static void Affine1_4_17x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         for (int n = 0; n < 4; n += 1)
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 17; k++)
+            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4 + n);
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                for (int k = 0; k < 4; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                for (int k = 0; k < 17; k++)
+                {
+                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                }
+            }
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
         }
     }
 

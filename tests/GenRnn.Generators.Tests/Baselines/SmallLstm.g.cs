@@ -396,9 +396,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
-        Gemv_1x16s16(ref p, ref x, ref gates);
-        Gemv_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
+        Affine1_1_4x16s16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
@@ -745,98 +743,91 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // acc[0..16) += sum over k < 1 of v[k] * w[k*16 + n]
+    // dst = b1 + W1^T v1 (W1 1 x 16) + b2 + W2^T v2 (W2 4 x 16), for 1 block(s) of 16 columns 16 apart
+    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_1x16s16(ref float w, ref float v, ref float acc)
+    private static void Affine1_1_4x16s16(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             {
                 const int n = 0;
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 1; k++)
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 1; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
+                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (int n = 0; n < 16; n += 16)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 1; k++)
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 8));
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 1; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 8));
             }
         }
         else
         {
             for (int n = 0; n < 16; n += 1)
             {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 1; k++)
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
                 {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    for (int k = 0; k < 1; k++)
+                    {
+                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
-            }
-        }
-    }
-
-    // acc[0..16) += sum over k < 4 of v[k] * w[k*16 + n]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x16s16(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
                 {
-                    var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 16; n += 8)
-            {
-                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k));
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref acc, (nuint)(n + 0));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 16; n += 1)
-            {
-                float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 16 + n);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
             }
         }
     }
@@ -907,16 +898,19 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (int n = 0; n < 16; n += 16)
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 0));
+                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dst, (nuint)(n + 8));
                 ref float dt = ref d;
                 for (int t = 0; t < steps; t++)
                 {
                     a0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                    a1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                 }
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(n + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(n + 8));
             }
         }
         else
@@ -960,17 +954,20 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (int n = 0; n < 16; n += 8)
+                for (int n = 0; n < 16; n += 16)
                 {
                     var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
                         var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
                 }
             }
             else
@@ -1048,17 +1045,20 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                for (int n = 0; n < 16; n += 8)
+                for (int n = 0; n < 16; n += 16)
                 {
                     var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
                     ref float dt = ref d;
                     for (int t = 0; t < steps; t++)
                     {
                         var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
                 }
             }
             else

@@ -53,3 +53,23 @@ public partial class MultiBlockVector256;
 [Lstm(70, 40)]
 [Dense(130, Activation = Activation.Softmax)]
 public partial class MultiBlockScalar;
+
+// Gate matrices of 3 and 6 full 64-row blocks with tails (odd and even counts of full blocks, so the forward
+// kernel's two-block calls, a single full block and a partial block all run), in each tuning.
+[RecurrentModel]
+[Gru(5, 70)]
+[Rnn(70, 150)]
+[Lstm(150, 100)]
+public partial class BlockPairs;
+
+[RecurrentModel(VectorWidth = 256, RegisterBlocks = 3)]
+[Gru(5, 70)]
+[Rnn(70, 150)]
+[Lstm(150, 100)]
+public partial class BlockPairsVector256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Gru(5, 70)]
+[Rnn(70, 150)]
+[Lstm(150, 100)]
+public partial class BlockPairsScalar;
