@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -77,21 +78,28 @@ public static class AlignedArray
     /// <param name="length">Floats wanted.</param>
     /// <returns>The aligned slice.</returns>
     /// <exception cref="ArgumentException"><paramref name="buffer"/> is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Span<float> Slice(Span<float> buffer, int length)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (buffer.Length < length + Padding)
+        if ((ulong)(uint)length + Padding > (uint)buffer.Length)
         {
-            throw new ArgumentException($"Expected at least {length + Padding} floats ({length} + Padding), got {buffer.Length}.", nameof(buffer));
+            ThrowTooShort(buffer.Length, length);
         }
 
         nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetReference(buffer));
         int skip = (int)(((Alignment - (address & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
-        return buffer.Slice(skip, length);
+        return MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(buffer), skip), length);
     }
 
     /// <summary>Extra floats a buffer needs so that <see cref="Slice"/> can find an aligned start within it.</summary>
     public const int Padding = (Alignment / sizeof(float)) - 1;
+
+    [DoesNotReturn]
+    private static void ThrowTooShort(int bufferLength, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        throw new ArgumentException($"Expected at least {length + Padding} floats ({length} + Padding), got {bufferLength}.", "buffer");
+    }
 
     // The address of element 0 (or where it would be); stable only for arrays that do not move (pinned heap).
     private static nint Address(float[] array) =>

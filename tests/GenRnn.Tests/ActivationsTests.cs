@@ -5,9 +5,11 @@ namespace GenRnn.Tests;
 
 public class ActivationsTests
 {
-    // Measured over all 2^32 float inputs: sigmoid 1.57e-7 (at x = -16.92), tanh 1.46e-7 (at x = 0.6256),
-    // identical for every width. The bound leaves a little room, not enough to hide a bad coefficient.
+    // Measured over all 2^32 float inputs: sigmoid 1.57e-7 (at x = -16.92), identical for every width; the
+    // rational tanh over every positive float below 10 (it is odd, bit for bit; above 7.9 it is 1): 2.92e-7 at x = 5.126. The bounds leave a little room, not enough
+    // to hide a bad coefficient.
     private const double MaxRelativeError = 2e-7;
+    private const double TanhMaxRelativeError = 3.5e-7;
 
     // Sigmoid stops at sigmoid(-87) = 1.6e-38 so results stay normal floats; below this, absolute error counts.
     private const double SigmoidFloor = 1e-37;
@@ -36,7 +38,7 @@ public class ActivationsTests
         // No floor: tanh of tiny inputs must stay relatively accurate all the way to subnormals.
         foreach ((string width, float[] ys) in TanhResults.Value)
         {
-            AssertAccurate(width, ys, Math.Tanh, floor: 0);
+            AssertAccurate(width, ys, Math.Tanh, floor: 0, TanhMaxRelativeError);
         }
     }
 
@@ -158,7 +160,7 @@ public class ActivationsTests
     }
 
     // Relative error where |exact| >= floor, absolute error at most floor below it; NaN for NaN and only for NaN.
-    private static void AssertAccurate(string width, float[] ys, Func<double, double> exact, double floor)
+    private static void AssertAccurate(string width, float[] ys, Func<double, double> exact, double floor, double maxRelativeError = MaxRelativeError)
     {
         (double Error, int At) relative = (-1, 0), absolute = (-1, 0);
         for (int i = 0; i < Inputs.Length; i++)
@@ -183,7 +185,7 @@ public class ActivationsTests
             }
         }
 
-        Assert.True(relative.Error <= MaxRelativeError, Describe("relative", relative));
+        Assert.True(relative.Error <= maxRelativeError, Describe("relative", relative));
         Assert.True(absolute.Error <= floor, Describe("absolute", absolute));
 
         static (double, int) Worse((double Error, int At) a, (double Error, int At) b) => b.Error > a.Error ? b : a;

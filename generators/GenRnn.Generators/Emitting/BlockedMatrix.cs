@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace GenRnn.Generators.Emitting;
 
@@ -49,13 +50,10 @@ internal static class BlockedMatrix
         }
     }
 
-    /// <summary>Full blocks the Affine kernel handles per call: two blocks' accumulators fill the registers best.</summary>
-    public const int AffineBlocks = 2;
-
     /// <summary>
     /// Writes the calls that compute all <paramref name="n"/> gate pre-activations of a layer:
     /// dst = b1 + W1^T v1 (+ b2 + W2^T v2), W1 and W2 blocked K1 x N and K2 x N matrices of the parameters "p".
-    /// Full blocks go <see cref="AffineBlocks"/> per call, then any single full block, then the partial last block.
+    /// Blocks go two per call (a loop over pairs of full blocks); an odd full block goes with the partial last one.
     /// </summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="kernels">The model's kernels.</param>
@@ -66,12 +64,13 @@ internal static class BlockedMatrix
     public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst)
     {
         int k2 = second?.K ?? 0;
-        string Args(int column, string loop, int span)
+        string Args(int column, string loop)
         {
+            // Block-pair loop: each iteration moves two blocks on (128 columns, 128 K floats of each matrix).
             string At(int offset, int perColumn) => loop.Length == 0
                 ? CellEmitter.At("p", offset + (column * perColumn))
-                : $"{Names.Unsafe}.Add(ref p, {offset + (column * perColumn)} + {loop} * {span * perColumn})";
-            string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {span}"));
+                : $"{Names.Unsafe}.Add(ref p, {offset + (column * perColumn)} + {loop} * {2 * Width * perColumn})";
+            string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {2 * Width}"));
             string matrices = $"ref {At(first.W, first.K)}, ref {first.V}";
             string biases = $"ref {At(first.B, 1)}";
             if (second is { } b)
@@ -83,28 +82,24 @@ internal static class BlockedMatrix
             return $"({matrices}, {biases}, ref {dstAt});";
         }
 
-        int full = n / Width, pairs = full / AffineBlocks, column = 0;
+        int full = n / Width, tail = n % Width;
+        int pairs = (full % 2 == 1 && tail > 0 ? full - 1 : full) / 2;
         if (pairs > 1)
         {
             writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
-            writer.Line(kernels.Affine(first.K, k2, Width, Width, AffineBlocks) + Args(0, "blk", AffineBlocks * Width));
+            writer.Line(kernels.Affine(first.K, k2, Width, Width) + Args(0, "blk"));
             writer.Close();
         }
         else if (pairs == 1)
         {
-            writer.Line(kernels.Affine(first.K, k2, Width, Width, AffineBlocks) + Args(0, "", 0));
+            writer.Line(kernels.Affine(first.K, k2, Width, Width) + Args(0, ""));
         }
 
-        column = pairs * AffineBlocks * Width;
-        if (full % AffineBlocks != 0)
+        int column = pairs * 2 * Width;
+        int[] rest = Enumerable.Repeat(Width, full - (2 * pairs)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
+        if (rest.Length > 0)
         {
-            writer.Line(kernels.Affine(first.K, k2, Width, Width, 1) + Args(column, "", 0));
-            column += Width;
-        }
-
-        if (column < n)
-        {
-            writer.Line(kernels.Affine(first.K, k2, n - column, n - column, 1) + Args(column, "", 0));
+            writer.Line(kernels.Affine(first.K, k2, rest) + Args(column, ""));
         }
     }
 

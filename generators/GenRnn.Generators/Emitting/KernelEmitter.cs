@@ -29,14 +29,15 @@ internal sealed class KernelEmitter
     public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s, _registerBlocks));
 
     /// <summary>
-    /// A layer's gate pre-activations over <paramref name="blocks"/> column blocks at once, in registers from start to
-    /// end: dst = b1 + W1^T v1, plus b2 + W2^T v2 when <paramref name="k2"/> &gt; 0. Block j of each matrix is
-    /// <c>S * K</c> floats after block j - 1, of each bias and of dst <c>S</c> floats.
+    /// A layer's gate pre-activations for one or two column blocks at once, in registers from start to end:
+    /// dst = b1 + W1^T v1, plus b2 + W2^T v2 when <paramref name="k2"/> &gt; 0. <paramref name="widths"/> are the
+    /// blocks' column counts (64, or less for the matrix's last block); block j of a matrix starts 64 K floats after
+    /// block j - 1, of a bias and of dst 64 floats after.
     /// </summary>
-    public string Affine(int k1, int k2, int n, int s, int blocks)
+    public string Affine(int k1, int k2, params int[] widths)
     {
-        string name = $"Affine{blocks}_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{n}s{s}";
-        return Request(name, w => WriteAffine(w, name, k1, k2, n, s, blocks, _registerBlocks));
+        string name = $"Affine_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{string.Join("x", widths)}";
+        return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks));
     }
 
     /// <summary>acc_g[0..N) += sum over k &lt; K of v_g[k] * w[k*S + n] for g &lt; G streams (v_g = v + g*VS, acc_g = acc + g*AS): each weight load serves every stream.</summary>
@@ -128,68 +129,6 @@ internal sealed class KernelEmitter
         {
             w.Line(lanes.Store("acc", $"n + {b * lanes.Width}", $"a{b}"));
         }
-    }
-
-    private static void WriteAffine(SourceWriter w, string name, int k1, int k2, int n, int s, int blocks, int registerBlocks)
-    {
-        string second = k2 > 0 ? $" + b2 + W2^T v2 (W2 {k2} x {n})" : "";
-        w.Line($"// dst = b1 + W1^T v1 (W1 {k1} x {n}){second}, for {blocks} block(s) of {n} columns {s} apart");
-        w.Line("// All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.");
-        w.Line(Names.MethodImpl);
-        w.Open($"private static void {name}(ref float w1, ref float v1, {(k2 > 0 ? "ref float w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
-        Loops.Elementwise(
-            w,
-            n,
-            lanes => WriteAffineBlock(w, lanes, 1, k1, k2, s, blocks),
-            registerBlocks,
-            (lanes, vectors) => WriteAffineBlock(w, lanes, vectors, k1, k2, s, blocks));
-        w.Close();
-    }
-
-    private static void WriteAffineBlock(SourceWriter w, Lanes lanes, int vectors, int k1, int k2, int s, int blocks)
-    {
-        for (int j = 0; j < blocks; j++)
-        {
-            for (int b = 0; b < vectors; b++)
-            {
-                string at = $"{j * s} + n + {b * lanes.Width}";
-                string bias = k2 > 0 ? $"{lanes.Load("b1", at)} + {lanes.Load("b2", at)}" : lanes.Load("b1", at);
-                w.Line($"var a{j}_{b} = {bias};");
-            }
-        }
-
-        WriteAffineProduct(w, lanes, vectors, k1, s, blocks, "w1", "v1");
-        if (k2 > 0)
-        {
-            WriteAffineProduct(w, lanes, vectors, k2, s, blocks, "w2", "v2");
-        }
-
-        for (int j = 0; j < blocks; j++)
-        {
-            for (int b = 0; b < vectors; b++)
-            {
-                w.Line(lanes.Store("dst", $"{j * s} + n + {b * lanes.Width}", $"a{j}_{b}"));
-            }
-        }
-    }
-
-    private static void WriteAffineProduct(SourceWriter w, Lanes lanes, int vectors, int k, int s, int blocks, string matrix, string v)
-    {
-        w.Open();
-        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref {matrix}, n);");
-        w.Open($"for (int k = 0; k < {k}; k++)");
-        w.Line($"var x = {lanes.Broadcast($"{Names.Unsafe}.Add(ref {v}, k)")};");
-        for (int j = 0; j < blocks; j++)
-        {
-            for (int b = 0; b < vectors; b++)
-            {
-                w.Line($"a{j}_{b} = {lanes.Fma(lanes.Load("row", $"{(j * s * k) + (b * lanes.Width)}"), "x", $"a{j}_{b}")};");
-            }
-        }
-
-        w.Line($"row = ref {Names.Unsafe}.Add(ref row, {s});");
-        w.Close();
-        w.Close();
     }
 
     private static void WriteGemvGroup(SourceWriter w, string name, int k, int n, int s, int g, int vs, int accStride)

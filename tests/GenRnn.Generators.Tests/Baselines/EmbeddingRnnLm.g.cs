@@ -402,7 +402,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Affine1_3_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
+        Affine_3_4x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
@@ -598,33 +598,43 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // dst = b1 + W1^T v1 (W1 3 x 4) + b2 + W2^T v2 (W2 4 x 4), for 1 block(s) of 4 columns 4 apart
-    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
+    // dst = b1 + W1^T v1 (W1 3 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 4 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Affine1_3_4x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
+    private static void Affine_3_4x4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
-        for (int n = 0; n < 4; n += 1)
         {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
+            var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+            var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+            var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+            var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
             {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                ref float row0 = ref w1;
                 for (int k = 0; k < 3; k++)
                 {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
                 }
             }
             {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                ref float row0 = ref w2;
                 for (int k = 0; k < 4; k++)
                 {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
                 }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
         }
     }
 

@@ -389,7 +389,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Affine1_3_4x4s4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
+        Affine_3_4x4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
@@ -484,8 +484,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
-        Affine1_4_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
-        Affine1_4_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1528), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1596), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
+        Affine_4_17x64x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
         Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
     }
 
@@ -851,33 +850,43 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst = b1 + W1^T v1 (W1 3 x 4) + b2 + W2^T v2 (W2 4 x 4), for 1 block(s) of 4 columns 4 apart
-    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
+    // dst = b1 + W1^T v1 (W1 3 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 4 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Affine1_3_4x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
+    private static void Affine_3_4x4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
-        for (int n = 0; n < 4; n += 1)
         {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
+            var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+            var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+            var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+            var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
             {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                ref float row0 = ref w1;
                 for (int k = 0; k < 3; k++)
                 {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
                 }
             }
             {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                ref float row0 = ref w2;
                 for (int k = 0; k < 4; k++)
                 {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
                 }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
         }
     }
 
@@ -1324,142 +1333,594 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst = b1 + W1^T v1 (W1 4 x 64) + b2 + W2^T v2 (W2 17 x 64), for 1 block(s) of 64 columns 64 apart
-    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
+    // dst = b1 + W1^T v1 (W1 4 rows) + b2 + W2^T v2 (W2 17 rows), over blocks of 64 and 4 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Affine1_4_17x64s64(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
+    private static void Affine_4_17x64x4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 64; n += 64)
             {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 16)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 16));
-                var a0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 32)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 32));
-                var a0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 48)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 48));
+                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0));
+                var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(16)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(16));
+                var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(32)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(32));
+                var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(48)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(48));
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 64) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 64);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 65) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 65);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 66) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 66);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 67) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 67);
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 256);
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a0_1);
-                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a0_2);
-                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a0_3);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(16)), x16, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(32)), x16, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(48)), x16, a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1088);
                     for (int k = 0; k < 17; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16)), x, a0_1);
-                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32)), x, a0_2);
-                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48)), x, a0_3);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(16)), x16, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(32)), x16, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(48)), x16, a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_2, ref dst, (nuint)(0 + n + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_3, ref dst, (nuint)(0 + n + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref dst, (nuint)(16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref dst, (nuint)(32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref dst, (nuint)(48));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a7;
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 64; n += 32)
             {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 8));
-                var a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 16)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 16));
-                var a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 24)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 24));
+                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0));
+                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(8));
+                var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(16)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(16));
+                var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(24)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(24));
+                var a4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(32)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(32));
+                var a5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(40)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(40));
+                var a6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(48)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(48));
+                var a7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(56)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(56));
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
-                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a0_2);
-                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a0_3);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(16)), x8, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(24)), x8, a3);
+                        a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(32)), x8, a4);
+                        a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(40)), x8, a5);
+                        a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(48)), x8, a6);
+                        a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(56)), x8, a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
                     for (int k = 0; k < 17; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
-                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16)), x, a0_2);
-                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24)), x, a0_3);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(16)), x8, a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(24)), x8, a3);
+                        a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(32)), x8, a4);
+                        a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(40)), x8, a5);
+                        a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(48)), x8, a6);
+                        a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(56)), x8, a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_2, ref dst, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_3, ref dst, (nuint)(0 + n + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref dst, (nuint)(16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref dst, (nuint)(24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a4, ref dst, (nuint)(32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a5, ref dst, (nuint)(40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a6, ref dst, (nuint)(48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a7, ref dst, (nuint)(56));
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 64) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 64);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 65) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 65);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 66) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 66);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 67) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 67);
+                {
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 256);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                    }
+                }
+                {
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1088);
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3;
             }
         }
         else
         {
-            for (int n = 0; n < 64; n += 1)
             {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 4);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 5);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 6);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 7);
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
-                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
                     for (int k = 0; k < 17; k++)
                     {
-                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
-                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
-            }
-        }
-    }
-
-    // dst = b1 + W1^T v1 (W1 4 x 4) + b2 + W2^T v2 (W2 17 x 4), for 1 block(s) of 4 columns 4 apart
-    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Affine1_4_17x4s4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
-            {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 4) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 5) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 6) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 7) = a7;
             }
             {
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
-                for (int k = 0; k < 17; k++)
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 8) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 8);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 9) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 9);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 10) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 10);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 11) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 11);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 12) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 12);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 13) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 13);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 14) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 14);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 15) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 15);
                 {
-                    var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
-                    a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 9) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 10) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 11) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 12) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 13) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 14) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 15) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
                 }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 9) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 10) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 11) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 12) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 13) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 14) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 15) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 8) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 9) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 10) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 11) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 12) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 13) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 14) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 15) = a7;
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 16) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 16);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 17) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 17);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 18) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 18);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 19) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 19);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 20) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 20);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 21) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 21);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 22) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 22);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 23) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 23);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 17) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 18) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 19) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 20) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 21) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 22) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 23) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 17) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 18) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 19) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 20) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 21) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 22) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 23) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 17) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 18) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 19) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 20) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 21) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 22) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 23) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 24);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 25);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 26);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 27);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 28) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 28);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 29) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 29);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 30) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 30);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 31) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 31);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 24) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 25) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 26) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 27) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 28) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 29) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 30) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 31) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 24) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 25) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 26) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 27) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 28) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 29) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 30) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 31) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 24) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 25) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 26) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 27) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 28) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 29) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 30) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 31) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 32) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 32);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 33) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 33);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 34);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 35);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 36);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 37);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 38) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 38);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 39) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 39);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 32) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 33) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 34) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 35) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 36) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 37) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 38) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 39) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 32) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 33) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 34) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 35) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 36) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 37) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 38) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 39) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 32) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 33) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 34) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 35) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 36) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 37) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 38) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 39) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 40) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 40);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 41) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 41);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 42) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 42);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 43) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 43);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 44) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 44);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 45) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 45);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 46) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 46);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 47) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 47);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 40) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 41) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 42) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 43) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 44) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 45) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 46) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 47) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 40) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 41) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 42) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 43) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 44) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 45) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 46) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 47) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 40) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 41) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 42) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 43) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 44) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 45) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 46) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 47) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 48) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 48);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 49) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 49);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 50) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 50);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 51) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 51);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 52) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 52);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 53) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 53);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 54) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 54);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 55) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 55);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 48) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 49) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 50) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 51) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 52) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 53) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 54) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 55) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 48) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 49) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 50) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 51) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 52) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 53) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 54) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 55) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 48) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 49) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 50) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 51) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 52) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 53) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 54) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 55) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 56) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 56);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 57) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 57);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 58) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 58);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 59) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 59);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 60) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 60);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 61) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 61);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 62) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 62);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 63) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 63);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 56) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 57) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 58) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 59) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 60) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 61) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 62) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 63) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 56) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 57) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 58) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 59) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 60) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 61) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 62) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 63) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 56) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 57) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 58) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 59) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 60) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 61) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 62) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 63) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 64) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 64);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 65) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 65);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 66) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 66);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 67) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 67);
+                {
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 256);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                    }
+                }
+                {
+                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1088);
+                    for (int k = 0; k < 17; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3;
+            }
         }
     }
 

@@ -396,7 +396,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
-        Affine1_1_4x16s16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
+        Affine_1_4x16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
         Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
@@ -743,91 +743,169 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // dst = b1 + W1^T v1 (W1 1 x 16) + b2 + W2^T v2 (W2 4 x 16), for 1 block(s) of 16 columns 16 apart
-    // All accumulators of the blocks stay in registers through both products: independent FMA chains, one store.
+    // dst = b1 + W1^T v1 (W1 1 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 16 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Affine1_1_4x16s16(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
+    private static void Affine_1_4x16(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             {
-                const int n = 0;
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
+                var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0));
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
                     for (int k = 0; k < 1; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            for (int n = 0; n < 16; n += 16)
             {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0 + n + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0 + n + 8));
+                var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0));
+                var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(8));
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
                     for (int k = 0; k < 1; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k));
-                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0)), x, a0_0);
-                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8)), x, a0_1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref dst, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref dst, (nuint)(0 + n + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(8));
             }
         }
         else
         {
-            for (int n = 0; n < 16; n += 1)
             {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0 + n + 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0 + n + 0);
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 4);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 5);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 6);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 7);
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, n);
+                    ref float row0 = ref w1;
                     for (int k = 0; k < 1; k++)
                     {
-                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
-                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, n);
+                    ref float row0 = ref w2;
                     for (int k = 0; k < 4; k++)
                     {
-                        var x = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
-                        a0_0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0) * x + a0_0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0 + n + 0) = a0_0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 4) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 5) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 6) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 7) = a7;
+            }
+            {
+                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 8) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 8);
+                var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 9) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 9);
+                var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 10) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 10);
+                var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 11) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 11);
+                var a4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 12) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 12);
+                var a5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 13) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 13);
+                var a6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 14) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 14);
+                var a7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 15) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 15);
+                {
+                    ref float row0 = ref w1;
+                    for (int k = 0; k < 1; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 9) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 10) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 11) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 12) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 13) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 14) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 15) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
+                    }
+                }
+                {
+                    ref float row0 = ref w2;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 9) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 10) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 11) * e + a3);
+                        a4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 12) * e + a4);
+                        a5 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 13) * e + a5);
+                        a6 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 14) * e + a6);
+                        a7 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 15) * e + a7);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
+                    }
+                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 8) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 9) = a1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 10) = a2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 11) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 12) = a4;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 13) = a5;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 14) = a6;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 15) = a7;
             }
         }
     }

@@ -1,0 +1,152 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// The forward kernel of a layer's gates: dst = b1 + W1^T v1 (+ b2 + W2^T v2) over one or two column blocks of the
+/// blocked weight layout (GenRnn.ParameterTensor.BlockWidth), the last of which may be partial.
+/// </summary>
+/// <remarks>
+/// Why one kernel for everything: the step of a small model is a chain of dependent FMAs per accumulator, so the
+/// number of independent accumulators decides its speed. Every vector of the call's columns (a "slot": Vector512,
+/// then Vector256 for an 8-float rest, then scalars) gets its own accumulator, loaded with the biases, carried
+/// through both products and stored once; slots beyond twice the register blocks go in further passes. Each sum is
+/// taken in the same order as the batched-streams kernel's (biases, then k ascending), so Step and StepStreams agree
+/// bit for bit.
+/// </remarks>
+internal static class AffineKernel
+{
+    /// <summary>Gate rows per block; equals BlockedMatrix.Width.</summary>
+    private const int Block = BlockedMatrix.Width;
+
+    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks)
+    {
+        string second = k2 > 0 ? $" + b2 + W2^T v2 (W2 {k2} rows)" : "";
+        w.Line($"// dst = b1 + W1^T v1 (W1 {k1} rows){second}, over blocks of {string.Join(" and ", widths)} columns");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float w1, ref float v1, {(k2 > 0 ? "ref float w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
+        int pass = 2 * registerBlocks;
+        bool opened = false;
+        foreach (Lanes lanes in w.VectorLanes)
+        {
+            if (widths.Max() < lanes.Width)
+            {
+                continue;
+            }
+
+            w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
+            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths);
+            w.Close();
+            opened = true;
+        }
+
+        if (opened)
+        {
+            w.Open("else");
+        }
+
+        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths);
+        if (opened)
+        {
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    /// <summary>One accumulator: <paramref name="Lanes"/> columns from <paramref name="Column"/> of block <paramref name="Block"/>.</summary>
+    private sealed record Slot(int Block, int Column, Lanes Lanes);
+
+    /// <summary>The widest vectors first, an 8-float rest as Vector256 when the hardware has it, then scalars.</summary>
+    private static List<Slot> Slots(int[] widths, Lanes widest, Lanes[] available)
+    {
+        var slots = new List<Slot>();
+        for (int j = 0; j < widths.Length; j++)
+        {
+            int c = 0;
+            for (; c + widest.Width <= widths[j]; c += widest.Width)
+            {
+                slots.Add(new Slot(j, c, widest));
+            }
+
+            if (widest.Width == 16 && widths[j] - c >= 8 && System.Array.IndexOf(available, Lanes.V256) >= 0)
+            {
+                slots.Add(new Slot(j, c, Lanes.V256));
+                c += 8;
+            }
+
+            for (; c < widths[j]; c++)
+            {
+                slots.Add(new Slot(j, c, Lanes.Scalar));
+            }
+        }
+
+        return slots;
+    }
+
+    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths)
+    {
+        for (int first = 0; first < slots.Count; first += pass)
+        {
+            List<Slot> group = slots.Skip(first).Take(pass).ToList();
+            w.Open();
+            for (int i = 0; i < group.Count; i++)
+            {
+                Slot slot = group[i];
+                string at = Offset(slot.Block * Block + slot.Column);
+                string bias = k2 > 0 ? $"{slot.Lanes.Load("b1", at)} + {slot.Lanes.Load("b2", at)}" : slot.Lanes.Load("b1", at);
+                w.Line($"var a{i} = {bias};");
+            }
+
+            WriteProduct(w, group, k1, widths, "w1", "v1");
+            if (k2 > 0)
+            {
+                WriteProduct(w, group, k2, widths, "w2", "v2");
+            }
+
+            for (int i = 0; i < group.Count; i++)
+            {
+                Slot slot = group[i];
+                w.Line(slot.Lanes.Store("dst", Offset(slot.Block * Block + slot.Column), $"a{i}"));
+            }
+
+            w.Close();
+        }
+    }
+
+    /// <summary>The k loop of one product: each block's row advances by the block's width (its stride).</summary>
+    private static void WriteProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v)
+    {
+        w.Open();
+        int[] blocks = group.Select(s => s.Block).Distinct().ToArray();
+        foreach (int j in blocks)
+        {
+            w.Line($"ref float row{j} = ref {CellEmitter.At(matrix, j * Block * k)};");
+        }
+
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"float e = {Names.Unsafe}.Add(ref {v}, k);");
+        foreach (Lanes lanes in group.Select(s => s.Lanes).Distinct().Where(l => l.IsVector))
+        {
+            w.Line($"var x{lanes.Width} = {lanes.Broadcast("e")};");
+        }
+
+        for (int i = 0; i < group.Count; i++)
+        {
+            Slot slot = group[i];
+            string x = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}" : "e";
+            w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.Load($"row{slot.Block}", Offset(slot.Column)), x, $"a{i}")};");
+        }
+
+        foreach (int j in blocks)
+        {
+            w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {widths[j]});");
+        }
+
+        w.Close();
+        w.Close();
+    }
+
+    private static string Offset(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
