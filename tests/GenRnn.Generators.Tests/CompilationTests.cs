@@ -34,6 +34,10 @@ public sealed class CompilationTests
         Case("TanhHead", "[Lstm(3, 33)]\n[Dense(1, Activation = Activation.Tanh)]"),
         Case("SigmoidHead", "[Gru(5, 3)]\n[Dense(17, Activation = Activation.Sigmoid)]"),
         Case("SoftmaxHead", "[Rnn(17, 1)]\n[Dense(33, Activation = Activation.Softmax)]"),
+        // The bfloat16 inference snapshot, in every tuning: packed layers, a reset-before GRU with float weights, a head.
+        ("BFloat16Stack", "Compile.BFloat16Stack.g.cs", "using GenRnn;\n\nnamespace Compile;\n\n[RecurrentModel(BFloat16Inference = true)]\n[Embedding(9, 5)]\n[Lstm(5, 70, Peepholes = true)]\n[Gru(70, 3, ResetAfter = false)]\n[Gru(3, 17)]\n[Dense(4, Activation = Activation.Softmax)]\ninternal partial class BFloat16Stack;\n"),
+        ("BFloat16Vector256", "Compile.BFloat16Vector256.g.cs", "using GenRnn;\n\nnamespace Compile;\n\n[RecurrentModel(BFloat16Inference = true, VectorWidth = 256)]\n[Rnn(1, 130)]\ninternal partial class BFloat16Vector256;\n"),
+        ("BFloat16Scalar", "Compile.BFloat16Scalar.g.cs", "using GenRnn;\n\nnamespace Compile;\n\n[RecurrentModel(BFloat16Inference = true, VectorWidth = 32)]\n[Lstm(3, 5, ForgetGate = false)]\ninternal partial class BFloat16Scalar;\n"),
         ("GlobalNamespace", "GlobalNamespace.g.cs", "using GenRnn;\n\n[RecurrentModel]\n[Rnn(2, 3)]\ninternal partial class GlobalNamespace;\n"),
         // Keywords as names: the generated code needs '@', the hint name must not have it.
         ("class", "event.Models.class.g.cs", "using GenRnn;\n\nnamespace @event.Models;\n\n#pragma warning disable CS8981 // lower-case type name\n[RecurrentModel]\n[Gru(2, 3)]\ninternal partial class @class;\n"),

@@ -20,12 +20,13 @@ internal static class AffineKernel
     /// <summary>Gate rows per block; equals BlockedMatrix.Width.</summary>
     private const int Block = BlockedMatrix.Width;
 
-    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks)
+    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks, bool bf16)
     {
         string second = k2 > 0 ? $" + b2 + W2^T v2 (W2 {k2} rows)" : "";
-        w.Line($"// dst = b1 + W1^T v1 (W1 {k1} rows){second}, over blocks of {string.Join(" and ", widths)} columns");
+        w.Line($"// dst = b1 + W1^T v1 (W1 {k1} rows){second}, over blocks of {string.Join(" and ", widths)} columns{(bf16 ? "; matrices in bfloat16 pairs of rows" : "")}");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void {name}(ref float w1, ref float v1, {(k2 > 0 ? "ref float w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
+        string m = bf16 ? "uint" : "float";
+        w.Open($"private static void {name}(ref {m} w1, ref float v1, {(k2 > 0 ? $"ref {m} w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
         int pass = 2 * registerBlocks;
         bool opened = false;
         foreach (Lanes lanes in w.VectorLanes)
@@ -36,7 +37,7 @@ internal static class AffineKernel
             }
 
             w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
-            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths);
+            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths, bf16);
             w.Close();
             opened = true;
         }
@@ -46,7 +47,7 @@ internal static class AffineKernel
             w.Open("else");
         }
 
-        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths);
+        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths, bf16);
         if (opened)
         {
             w.Close();
@@ -85,7 +86,7 @@ internal static class AffineKernel
         return slots;
     }
 
-    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths)
+    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths, bool bf16)
     {
         for (int first = 0; first < slots.Count; first += pass)
         {
@@ -99,10 +100,21 @@ internal static class AffineKernel
                 w.Line($"var a{i} = {bias};");
             }
 
-            WriteProduct(w, group, k1, widths, "w1", "v1");
-            if (k2 > 0)
+            if (bf16)
             {
-                WriteProduct(w, group, k2, widths, "w2", "v2");
+                WritePairProduct(w, group, k1, widths, "w1", "v1");
+                if (k2 > 0)
+                {
+                    WritePairProduct(w, group, k2, widths, "w2", "v2");
+                }
+            }
+            else
+            {
+                WriteProduct(w, group, k1, widths, "w1", "v1");
+                if (k2 > 0)
+                {
+                    WriteProduct(w, group, k2, widths, "w2", "v2");
+                }
             }
 
             for (int i = 0; i < group.Count; i++)
@@ -145,6 +157,74 @@ internal static class AffineKernel
         }
 
         w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// The k loop over bfloat16 pairs: each word holds rows k (upper half) and k + 1 (lower half), widened with a mask
+    /// and a shift; the FMAs run in the same order as the float kernel's, so the result equals the float kernel's on
+    /// the rounded weights bit for bit. An odd K ends with an upper half alone.
+    /// </summary>
+    private static void WritePairProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v)
+    {
+        w.Open();
+        int pairs = (k + 1) / 2;
+        int[] blocks = group.Select(s => s.Block).Distinct().ToArray();
+        foreach (int j in blocks)
+        {
+            w.Line($"ref uint row{j} = ref {CellEmitter.At(matrix, j * Block * pairs)};");
+        }
+
+        if (k / 2 > 0)
+        {
+            w.Open($"for (int k = 0; k < {k / 2 * 2}; k += 2)");
+            WritePairStep(w, group, widths, v, "k", both: true);
+            foreach (int j in blocks)
+            {
+                w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {widths[j]});");
+            }
+
+            w.Close();
+        }
+
+        if (k % 2 == 1)
+        {
+            WritePairStep(w, group, widths, v, (k - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), both: false);
+        }
+
+        w.Close();
+    }
+
+    private static void WritePairStep(SourceWriter w, List<Slot> group, int[] widths, string v, string k, bool both)
+    {
+        w.Open();
+        w.Line($"float e0 = {Names.Unsafe}.Add(ref {v}, {k});");
+        if (both)
+        {
+            w.Line($"float e1 = {Names.Unsafe}.Add(ref {v}, {k} + 1);");
+        }
+
+        foreach (Lanes lanes in group.Select(s => s.Lanes).Distinct().Where(l => l.IsVector))
+        {
+            w.Line($"var x{lanes.Width}_0 = {lanes.Broadcast("e0")};");
+            if (both)
+            {
+                w.Line($"var x{lanes.Width}_1 = {lanes.Broadcast("e1")};");
+            }
+        }
+
+        for (int i = 0; i < group.Count; i++)
+        {
+            Slot slot = group[i];
+            string x0 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_0" : "e0", x1 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_1" : "e1";
+            w.Line($"var u{i} = {slot.Lanes.LoadWords($"row{slot.Block}", Offset(slot.Column))};");
+            w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.HighHalves($"u{i}"), x0, $"a{i}")};");
+            if (both)
+            {
+                w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.LowHalves($"u{i}"), x1, $"a{i}")};");
+            }
+        }
+
         w.Close();
     }
 

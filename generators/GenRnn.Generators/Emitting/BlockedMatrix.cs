@@ -61,22 +61,24 @@ internal static class BlockedMatrix
     /// <param name="first">(W1's offset, its inputs K1, the vector v1, b1's offset).</param>
     /// <param name="second">The same for W2 and b2, or null.</param>
     /// <param name="dst">The reference to write the pre-activations at.</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst)
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
         {
-            // Block-pair loop: each iteration moves two blocks on (128 columns, 128 K floats of each matrix).
-            string At(int offset, int perColumn) => loop.Length == 0
-                ? CellEmitter.At("p", offset + (column * perColumn))
-                : $"{Names.Unsafe}.Add(ref p, {offset + (column * perColumn)} + {loop} * {2 * Width * perColumn})";
+            // Block-pair loop: each iteration moves two blocks on (128 columns, 128 K floats of each matrix, or 128
+            // ceil(K/2) words of bfloat16 pairs in the snapshot's buffer "q").
+            string At(string buffer, int offset, int perColumn) => loop.Length == 0
+                ? CellEmitter.At(buffer, offset + (column * perColumn))
+                : $"{Names.Unsafe}.Add(ref {buffer}, {offset + (column * perColumn)} + {loop} * {2 * Width * perColumn})";
+            string Matrix((int W, int K, string V, int B) m) => bf16 ? At("q", m.W, (m.K + 1) / 2) : At("p", m.W, m.K);
             string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {2 * Width}"));
-            string matrices = $"ref {At(first.W, first.K)}, ref {first.V}";
-            string biases = $"ref {At(first.B, 1)}";
+            string matrices = $"ref {Matrix(first)}, ref {first.V}";
+            string biases = $"ref {At("p", first.B, 1)}";
             if (second is { } b)
             {
-                matrices += $", ref {At(b.W, b.K)}, ref {b.V}";
-                biases += $", ref {At(b.B, 1)}";
+                matrices += $", ref {Matrix(b)}, ref {b.V}";
+                biases += $", ref {At("p", b.B, 1)}";
             }
 
             return $"({matrices}, {biases}, ref {dstAt});";
@@ -87,19 +89,19 @@ internal static class BlockedMatrix
         if (pairs > 1)
         {
             writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
-            writer.Line(kernels.Affine(first.K, k2, Width, Width) + Args(0, "blk"));
+            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
             writer.Close();
         }
         else if (pairs == 1)
         {
-            writer.Line(kernels.Affine(first.K, k2, Width, Width) + Args(0, ""));
+            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, ""));
         }
 
         int column = pairs * 2 * Width;
         int[] rest = Enumerable.Repeat(Width, full - (2 * pairs)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
         if (rest.Length > 0)
         {
-            writer.Line(kernels.Affine(first.K, k2, rest) + Args(column, ""));
+            writer.Line(kernels.Affine(bf16, first.K, k2, rest) + Args(column, ""));
         }
     }
 

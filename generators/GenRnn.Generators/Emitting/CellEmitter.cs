@@ -9,13 +9,20 @@ namespace GenRnn.Generators.Emitting;
 /// </summary>
 internal static class CellEmitter
 {
-    public static void WriteForward(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    /// <summary>
+    /// Writes LayerNForward and the cell update it calls; with <paramref name="bf16"/>, LayerNForwardBFloat16 instead,
+    /// which reads W_ih and W_hh as bfloat16 pairs from the snapshot's buffer q and shares the update.
+    /// </summary>
+    public static void WriteForward(SourceWriter w, KernelEmitter k, LayerLayout layer, bool bf16 = false)
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        w.Line($"// Layer {l}: {m.Cell}({i} -> {h}); gates [{gh}] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.");
+        w.Line($"// Layer {l}: {m.Cell}({i} -> {h}); gates [{gh}] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.{(bf16 ? " Weights in bfloat16." : "")}");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec)");
+        w.Open(bf16
+            ? $"private static void Layer{l}ForwardBFloat16(ref float p, ref uint q, ref float x, ref float state, ref float rec)"
+            : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec)");
+        int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
         w.Line($"ref float h = ref {At("state", layer.StateH)};");
         switch (m.Cell)
@@ -23,8 +30,8 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightIh, i, "x", layer.BiasIh), null, "gates");
-                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh");
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16);
+                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16);
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
@@ -40,7 +47,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
-                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightIh, i, "x", layer.BiasIh), (layer.WeightHh, h, "h", layer.BiasHh), "gates");
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16);
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";
@@ -55,8 +62,11 @@ internal static class CellEmitter
         }
 
         w.Close();
-        w.Line();
-        WriteForwardUpdate(w, layer);
+        if (!bf16)
+        {
+            w.Line();
+            WriteForwardUpdate(w, layer);
+        }
     }
 
     /// <summary>

@@ -34,10 +34,16 @@ internal sealed class KernelEmitter
     /// blocks' column counts (64, or less for the matrix's last block); block j of a matrix starts 64 K floats after
     /// block j - 1, of a bias and of dst 64 floats after.
     /// </summary>
-    public string Affine(int k1, int k2, params int[] widths)
+    public string Affine(int k1, int k2, params int[] widths) => Affine(false, k1, k2, widths);
+
+    /// <summary>
+    /// <see cref="Affine(int, int, int[])"/> with both matrices in bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs):
+    /// block j of a matrix starts 64 ceil(K/2) words after block j - 1.
+    /// </summary>
+    public string Affine(bool bf16, int k1, int k2, params int[] widths)
     {
-        string name = $"Affine_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{string.Join("x", widths)}";
-        return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks));
+        string name = $"Affine{(bf16 ? "16" : "")}_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{string.Join("x", widths)}";
+        return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks, bf16));
     }
 
     /// <summary>acc_g[0..N) += sum over k &lt; K of v_g[k] * w[k*S + n] for g &lt; G streams (v_g = v + g*VS, acc_g = acc + g*AS): each weight load serves every stream.</summary>

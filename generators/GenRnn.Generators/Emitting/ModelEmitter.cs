@@ -51,6 +51,11 @@ internal static class ModelEmitter
         WriteForward(w, layout);
         WriteBackward(w, kernels, layout, self);
         WriteChecks(w, layout);
+        if (model.Tuning.BFloat16Inference)
+        {
+            WriteBFloat16Model(w, layout);
+        }
+
         WriteCore(w, kernels, layout);
         kernels.WriteAll(w);
         w.Close();
@@ -475,6 +480,56 @@ internal static class ModelEmitter
         w.Line();
     }
 
+    /// <summary>
+    /// ToBFloat16() and the nested BFloat16Model: an inference snapshot whose Step and Forward are the model's own
+    /// (written by the same methods), running ForwardStepBFloat16 over its packed copy of the weights.
+    /// </summary>
+    private static void WriteBFloat16Model(SourceWriter w, ModelLayout layout)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// An inference snapshot of the current parameters with the recurrent weight matrices rounded to bfloat16 (see");
+        w.Line("/// GenRnn.BFloat16): half the bytes per step, float32 arithmetic. Later changes to Parameters do not reach it.");
+        w.Line("/// </summary>");
+        w.Line("public BFloat16Model ToBFloat16() => new BFloat16Model(Parameters);");
+        w.Line();
+        w.Line("/// <summary>A read-only inference copy of a model with its recurrent weight matrices in bfloat16 pairs of rows.</summary>");
+        w.Open("public sealed class BFloat16Model : global::GenRnn.IInferenceModel");
+        w.Line($"private const int PackedWords = {layout.PackedCount};");
+        w.Line("private readonly float[] _parameters = global::GenRnn.AlignedArray.Create(ParameterCount);");
+        w.Line("// bfloat16 pairs as 32-bit words (bit patterns, read through a ref uint).");
+        w.Line("private readonly float[] _packed = global::GenRnn.AlignedArray.Create(PackedWords);");
+        w.Line();
+        w.Open("internal BFloat16Model(float[] parameters)");
+        w.Line("global::System.Array.Copy(parameters, _parameters, ParameterCount);");
+        foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
+        {
+            int gh = l.Model.GateSize, i = l.Model.InputSize, h = l.Model.HiddenSize;
+            w.Line($"global::GenRnn.BFloat16.PackPairs(new {Names.ReadOnlySpan}(parameters, {l.WeightIh}, {i * gh}), {i}, {gh}, new {Names.Span}(_packed, {l.PackedIh}, {(i + 1) / 2 * gh}));");
+            w.Line($"global::GenRnn.BFloat16.PackPairs(new {Names.ReadOnlySpan}(parameters, {l.WeightHh}, {h * gh}), {h}, {gh}, new {Names.Span}(_packed, {l.PackedHh}, {(h + 1) / 2 * gh}));");
+        }
+
+        w.Close();
+        w.Line();
+        w.Line("// The float parameters the snapshot reads (biases, and whatever is not packed); named so that the model's own");
+        w.Line("// Step and Forward, written below unchanged, read them.");
+        w.Line("private float[] Parameters => _parameters;");
+        w.Line();
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s);");
+        w.Line();
+        WriteStep(w, layout);
+        w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
+        w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
+        w.Line();
+        w.Line("/// <summary>Runs a sequence of token ids.</summary>");
+        w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
+        w.Line();
+        WriteSequence(w, tokens: false, traced: false);
+        WriteSequence(w, tokens: true, traced: false);
+        w.Close();
+        w.Line();
+    }
+
     private static void WriteCore(SourceWriter w, KernelEmitter kernels, ModelLayout layout)
     {
         ModelSpec m = layout.Model;
@@ -507,6 +562,33 @@ internal static class ModelEmitter
         }
 
         w.Close();
+        if (m.Tuning.BFloat16Inference)
+        {
+            w.Line();
+            w.Line("// ForwardStep for the bfloat16 snapshot: q holds its packed weight matrices, p its float copy of the rest.");
+            w.Line(Names.MethodImpl);
+            w.Open("private static void ForwardStepBFloat16(ref float p, ref uint q, ref float x, ref float rec, ref float s)");
+            foreach (LayerLayout l in layout.Layers)
+            {
+                string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
+                w.Line(l.PackedIh >= 0
+                    ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec);"
+                    : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec);");
+            }
+
+            if (m.HasHead)
+            {
+                w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
+            }
+
+            w.Close();
+            foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
+            {
+                w.Line();
+                CellEmitter.WriteForward(w, kernels, l, bf16: true);
+            }
+        }
+
         int group = StreamGroup(layout);
         if (group > 1)
         {

@@ -19,7 +19,7 @@ internal sealed class ModelLayout
             p += model.Vocabulary * model.EmbeddingDimensions;
         }
 
-        int state = 0;
+        int state = 0, packed = 0;
         int record = InputSize = model.HasEmbedding ? model.EmbeddingDimensions : model.Layers[0].InputSize;
         var layers = new List<LayerLayout>();
         for (int l = 0; l < model.Layers.Count; l++)
@@ -37,6 +37,15 @@ internal sealed class ModelLayout
                 RecordGates = record = Aligned(record),
             };
             p += gh * (m.InputSize + h + 2);
+            if (m.Cell != CellKind.GruResetBefore)
+            {
+                // bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): N words per two rows of each matrix. The
+                // reset-before GRU multiplies part of W_hh by r * h, outside the Affine kernel: it keeps float weights.
+                layer.PackedIh = packed;
+                layer.PackedHh = packed + ((m.InputSize + 1) / 2 * gh);
+                packed = layer.PackedHh + ((h + 1) / 2 * gh);
+            }
+
             if (m.Cell == CellKind.PeepholeLstm)
             {
                 layer.Peepholes = p;
@@ -78,6 +87,7 @@ internal sealed class ModelLayout
         }
 
         ParameterCount = p;
+        PackedCount = packed;
         StateSize = state;
         StepRecordSize = Aligned(record);
         TraceHeader = Aligned(state);
@@ -111,6 +121,9 @@ internal sealed class ModelLayout
     public int HeadBias { get; }
 
     public int ParameterCount { get; }
+
+    /// <summary>32-bit words of the bfloat16 snapshot's packed weight matrices.</summary>
+    public int PackedCount { get; }
 
     public int StateSize { get; }
 
@@ -162,6 +175,11 @@ internal sealed class LayerLayout
     public int BiasIh { get; set; }
 
     public int BiasHh { get; set; }
+
+    /// <summary>Where W_ih's and W_hh's bfloat16 pairs start in the snapshot's packed buffer, or -1 (float weights).</summary>
+    public int PackedIh { get; set; } = -1;
+
+    public int PackedHh { get; set; } = -1;
 
     public int Peepholes { get; set; } = -1;
 

@@ -32,8 +32,11 @@ internal sealed record ModelSpec(
 /// <summary>What parsing one declaration gives: the model (null when it has errors) and the diagnostics to report.</summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>Kernel tuning from [RecurrentModel]: the widest vector in bits (512, 256 or 32) and accumulators per kernel pass.</summary>
-internal sealed record Tuning(int VectorWidth, int RegisterBlocks)
+/// <summary>
+/// Kernel tuning from [RecurrentModel]: the widest vector in bits (512, 256 or 32), accumulators per kernel pass, and
+/// whether to generate the bfloat16 inference snapshot.
+/// </summary>
+internal sealed record Tuning(int VectorWidth, int RegisterBlocks, bool BFloat16Inference = false)
 {
     public static Tuning Default { get; } = new(512, 4);
 }

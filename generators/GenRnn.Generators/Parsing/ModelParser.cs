@@ -341,7 +341,7 @@ internal static class ModelParser
             blocks = Tuning.Default.RegisterBlocks;
         }
 
-        return new Tuning(width, blocks);
+        return new Tuning(width, blocks, Named(model, "BFloat16Inference", 0) != 0);
     }
 
     private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)

@@ -21,4 +21,11 @@ public sealed class RecurrentModelAttribute : Attribute
 
     /// <summary>Vector accumulators a matrix kernel keeps in registers per pass over the inputs, 1 to 8 (default 4).</summary>
     public int RegisterBlocks { get; set; } = 4;
+
+    /// <summary>
+    /// Also generate <c>ToBFloat16()</c> and the nested <c>BFloat16Model</c>: an inference snapshot that keeps the
+    /// recurrent weight matrices in bfloat16 (half the bytes; each weight rounded within 2^-8 relative) and computes in
+    /// float32. For models whose weights outgrow the caches, where a step is bound by reading them. Off by default.
+    /// </summary>
+    public bool BFloat16Inference { get; set; }
 }
