@@ -35,24 +35,24 @@ public static class BenchCase
     /// <summary>The generated model of (cell, size), with deterministic parameters, wrapped for the benchmarks.</summary>
     public static GeneratedRunner CreateGenerated(Cell cell, string size) => (cell, size) switch
     {
-        (Cell.Lstm, "1x8") => new GeneratedRunner<Lstm1x8>(),
-        (Cell.Lstm, "1x32") => new GeneratedRunner<Lstm1x32>(),
-        (Cell.Lstm, "8x32") => new GeneratedRunner<Lstm8x32>(),
-        (Cell.Lstm, "16x64") => new GeneratedRunner<Lstm16x64>(),
-        (Cell.Lstm, "32x128") => new GeneratedRunner<Lstm32x128>(),
-        (Cell.Lstm, "64x256") => new GeneratedRunner<Lstm64x256>(),
-        (Cell.Gru, "1x8") => new GeneratedRunner<Gru1x8>(),
-        (Cell.Gru, "1x32") => new GeneratedRunner<Gru1x32>(),
-        (Cell.Gru, "8x32") => new GeneratedRunner<Gru8x32>(),
-        (Cell.Gru, "16x64") => new GeneratedRunner<Gru16x64>(),
-        (Cell.Gru, "32x128") => new GeneratedRunner<Gru32x128>(),
-        (Cell.Gru, "64x256") => new GeneratedRunner<Gru64x256>(),
-        (Cell.Rnn, "1x8") => new GeneratedRunner<Rnn1x8>(),
-        (Cell.Rnn, "1x32") => new GeneratedRunner<Rnn1x32>(),
-        (Cell.Rnn, "8x32") => new GeneratedRunner<Rnn8x32>(),
-        (Cell.Rnn, "16x64") => new GeneratedRunner<Rnn16x64>(),
-        (Cell.Rnn, "32x128") => new GeneratedRunner<Rnn32x128>(),
-        (Cell.Rnn, "64x256") => new GeneratedRunner<Rnn64x256>(),
+        (Cell.Lstm, "1x8") => new GeneratedRunner<Lstm1x8>(m => m.ToBFloat16()),
+        (Cell.Lstm, "1x32") => new GeneratedRunner<Lstm1x32>(m => m.ToBFloat16()),
+        (Cell.Lstm, "8x32") => new GeneratedRunner<Lstm8x32>(m => m.ToBFloat16()),
+        (Cell.Lstm, "16x64") => new GeneratedRunner<Lstm16x64>(m => m.ToBFloat16()),
+        (Cell.Lstm, "32x128") => new GeneratedRunner<Lstm32x128>(m => m.ToBFloat16()),
+        (Cell.Lstm, "64x256") => new GeneratedRunner<Lstm64x256>(m => m.ToBFloat16()),
+        (Cell.Gru, "1x8") => new GeneratedRunner<Gru1x8>(m => m.ToBFloat16()),
+        (Cell.Gru, "1x32") => new GeneratedRunner<Gru1x32>(m => m.ToBFloat16()),
+        (Cell.Gru, "8x32") => new GeneratedRunner<Gru8x32>(m => m.ToBFloat16()),
+        (Cell.Gru, "16x64") => new GeneratedRunner<Gru16x64>(m => m.ToBFloat16()),
+        (Cell.Gru, "32x128") => new GeneratedRunner<Gru32x128>(m => m.ToBFloat16()),
+        (Cell.Gru, "64x256") => new GeneratedRunner<Gru64x256>(m => m.ToBFloat16()),
+        (Cell.Rnn, "1x8") => new GeneratedRunner<Rnn1x8>(m => m.ToBFloat16()),
+        (Cell.Rnn, "1x32") => new GeneratedRunner<Rnn1x32>(m => m.ToBFloat16()),
+        (Cell.Rnn, "8x32") => new GeneratedRunner<Rnn8x32>(m => m.ToBFloat16()),
+        (Cell.Rnn, "16x64") => new GeneratedRunner<Rnn16x64>(m => m.ToBFloat16()),
+        (Cell.Rnn, "32x128") => new GeneratedRunner<Rnn32x128>(m => m.ToBFloat16()),
+        (Cell.Rnn, "64x256") => new GeneratedRunner<Rnn64x256>(m => m.ToBFloat16()),
         _ => throw new ArgumentException($"No model declared for {cell} {size}."),
     };
 
@@ -79,9 +79,6 @@ public static class BenchCase
         (int input, int hidden) = Parse(size);
         return Path.Combine(AppContext.BaseDirectory, "Onnx", $"{cell.ToString().ToLowerInvariant()}_i{input}_h{hidden}_t{steps}.onnx");
     }
-
-    /// <summary>Whether the ONNX model of (cell, size, steps) ships with the benchmarks (32x128 does not yet).</summary>
-    public static bool HasOnnx(Cell cell, string size, int steps) => File.Exists(OnnxPath(cell, size, steps));
 
     private static float[] Uniform(int length, int seed)
     {

@@ -17,7 +17,8 @@ public class StepBenchmarks : CaseBenchmark
     {
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
-        _onnx = BenchCase.HasOnnx(Cell, Size, steps: 1) ? new OnnxRunner(Cell, Size, steps: 1) : null;
+        Checks.FirstBFloat16Step(Generated);
+        _onnx = new OnnxRunner(Cell, Size, steps: 1, Generated);
     }
 
     [GlobalCleanup]
@@ -26,11 +27,14 @@ public class StepBenchmarks : CaseBenchmark
     [Benchmark(Baseline = true, Description = "GenRnn")]
     public void GeneratedStep() => Generated.Step();
 
+    [Benchmark(Description = "GenRnn bf16")]
+    public void GeneratedStepBFloat16() => Generated.StepBFloat16();
+
     [Benchmark(Description = "Reference")]
     public void ReferenceStep() => Reference.Step();
 
     [Benchmark(Description = "OnnxRuntime")]
-    public void OnnxRuntimeStep() => (_onnx ?? throw MissingOnnx(1)).Step();
+    public void OnnxRuntimeStep() => _onnx!.Step();
 }
 
 /// <summary>
@@ -49,7 +53,7 @@ public class SequenceBenchmarks : CaseBenchmark
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
         Checks.Sequence(Generated, Reference);
-        _onnx = BenchCase.HasOnnx(Cell, Size, BenchCase.Steps) ? new OnnxRunner(Cell, Size, BenchCase.Steps) : null;
+        _onnx = new OnnxRunner(Cell, Size, BenchCase.Steps, Generated);
     }
 
     [GlobalCleanup]
@@ -62,7 +66,7 @@ public class SequenceBenchmarks : CaseBenchmark
     public void ReferenceForward() => Reference.Forward();
 
     [Benchmark(Description = "OnnxRuntime")]
-    public void OnnxRuntimeForward() => (_onnx ?? throw MissingOnnx(BenchCase.Steps)).Forward();
+    public void OnnxRuntimeForward() => _onnx!.Forward();
 }
 
 /// <summary>
@@ -128,5 +132,4 @@ public abstract class CaseBenchmark
         Reference = new ReferenceRunner(Generated);
     }
 
-    protected InvalidOperationException MissingOnnx(int steps) => new($"No ONNX model {BenchCase.OnnxPath(Cell, Size, steps)}.");
 }

@@ -29,6 +29,26 @@ public static class Checks
         reference.Reset();
     }
 
+    /// <summary>
+    /// Difference allowed between the bfloat16 snapshot's first step and the float step: each weight is rounded within
+    /// 2^-8 relative, so a pre-activation moves by up to about 2^-8 times the sum of |w x| over its inputs.
+    /// </summary>
+    public const double BFloat16StepTolerance = 2e-2;
+
+    /// <summary>The bfloat16 snapshot's first step from a zero state within <see cref="BFloat16StepTolerance"/> of the float step's.</summary>
+    public static void FirstBFloat16Step(GeneratedRunner generated)
+    {
+        generated.Reset();
+        generated.Step();
+        double[] output = [.. generated.Output.Select(v => (double)v)];
+        double[] state = [.. generated.State.Select(v => (double)v)];
+        generated.Reset();
+        generated.StepBFloat16();
+        Close(generated.BFloat16Output, output, BFloat16StepTolerance, "the bfloat16 snapshot's first output (vs float)");
+        Close(generated.BFloat16State, state, BFloat16StepTolerance, "the bfloat16 snapshot's first state (vs float)");
+        generated.Reset();
+    }
+
     /// <summary>A 100-step Forward from a zero state: every output within <see cref="SequenceTolerance"/>.</summary>
     public static void Sequence(GeneratedRunner generated, ReferenceRunner reference)
     {

@@ -31,6 +31,15 @@ public abstract class GeneratedRunner
     /// <summary>One streaming step, batch 1: the next input of the cycle, the state carried.</summary>
     public abstract void Step();
 
+    /// <summary>One streaming step of the model's bfloat16 snapshot, with its own carried state (<see cref="BFloat16State"/>).</summary>
+    public abstract void StepBFloat16();
+
+    /// <summary>The bfloat16 snapshot's carried state.</summary>
+    public abstract float[] BFloat16State { get; }
+
+    /// <summary>The bfloat16 snapshot's last output.</summary>
+    public abstract float[] BFloat16Output { get; }
+
     /// <summary>A 100-step sequence from the carried state, which it leaves at the final state.</summary>
     public abstract void Forward();
 
@@ -62,13 +71,22 @@ public sealed class GeneratedRunner<TModel> : GeneratedRunner
     private readonly float[] _streamInputs = BenchCase.Inputs(TModel.InputSize).AsSpan(0, Streams * TModel.InputSize).ToArray();
     private readonly float[] _streamStates = new float[Streams * TModel.StateSize];
     private readonly float[] _streamOutputs = new float[Streams * TModel.OutputSize];
+    private readonly IInferenceModel _bfloat16;
+    private readonly float[] _bfloat16State = new float[TModel.StateSize];
+    private readonly float[] _bfloat16Output = new float[TModel.OutputSize];
     private int _step;
 
-    public GeneratedRunner()
+    /// <param name="snapshot">The model's ToBFloat16(), taken after its parameters are set.</param>
+    public GeneratedRunner(Func<TModel, IInferenceModel> snapshot)
     {
         BenchCase.InitialiseParameters(_model.Parameters, TModel.HiddenSize);
         _trace = _model.CreateTrace(BenchCase.Steps);
+        _bfloat16 = snapshot(_model);
     }
+
+    public override float[] BFloat16State => _bfloat16State;
+
+    public override float[] BFloat16Output => _bfloat16Output;
 
     public override float[] Parameters => _model.Parameters;
 
@@ -85,12 +103,19 @@ public sealed class GeneratedRunner<TModel> : GeneratedRunner
     public override void Reset()
     {
         Array.Clear(_state);
+        Array.Clear(_bfloat16State);
         _step = 0;
     }
 
     public override void Step()
     {
         _model.Step(_inputs.AsSpan(_step * TModel.InputSize, TModel.InputSize), _state, _output);
+        _step = _step + 1 == BenchCase.Steps ? 0 : _step + 1;
+    }
+
+    public override void StepBFloat16()
+    {
+        _bfloat16.Step(_inputs.AsSpan(_step * TModel.InputSize, TModel.InputSize), _bfloat16State, _bfloat16Output);
         _step = _step + 1 == BenchCase.Steps ? 0 : _step + 1;
     }
 

@@ -2,27 +2,28 @@ using GenRnn;
 
 namespace GenRnn.Benchmarks;
 
-// One model per (cell, input size, hidden size); no head, so each step's output is the top layer's h.
+// One model per (cell, input size, hidden size); no head, so each step's output is the top layer's h. Each also has
+// the bfloat16 inference snapshot (ToBFloat16), which the step benchmarks time next to the float step.
 // Named {Cell}{Input}x{Hidden}; BenchCase.Create maps a (Cell, "IxH") parameter pair to one of them.
 
-[RecurrentModel, Lstm(1, 8)] public partial class Lstm1x8;
-[RecurrentModel, Lstm(1, 32)] public partial class Lstm1x32;
-[RecurrentModel, Lstm(8, 32)] public partial class Lstm8x32;
-[RecurrentModel, Lstm(16, 64)] public partial class Lstm16x64;
-[RecurrentModel, Lstm(32, 128)] public partial class Lstm32x128;
-[RecurrentModel, Lstm(64, 256)] public partial class Lstm64x256;
+[RecurrentModel(BFloat16Inference = true), Lstm(1, 8)] public partial class Lstm1x8;
+[RecurrentModel(BFloat16Inference = true), Lstm(1, 32)] public partial class Lstm1x32;
+[RecurrentModel(BFloat16Inference = true), Lstm(8, 32)] public partial class Lstm8x32;
+[RecurrentModel(BFloat16Inference = true), Lstm(16, 64)] public partial class Lstm16x64;
+[RecurrentModel(BFloat16Inference = true), Lstm(32, 128)] public partial class Lstm32x128;
+[RecurrentModel(BFloat16Inference = true), Lstm(64, 256)] public partial class Lstm64x256;
 
 // GRU with the reset gate applied after the recurrent product (PyTorch, cuDNN, ONNX linear_before_reset = 1).
-[RecurrentModel, Gru(1, 8)] public partial class Gru1x8;
-[RecurrentModel, Gru(1, 32)] public partial class Gru1x32;
-[RecurrentModel, Gru(8, 32)] public partial class Gru8x32;
-[RecurrentModel, Gru(16, 64)] public partial class Gru16x64;
-[RecurrentModel, Gru(32, 128)] public partial class Gru32x128;
-[RecurrentModel, Gru(64, 256)] public partial class Gru64x256;
+[RecurrentModel(BFloat16Inference = true), Gru(1, 8)] public partial class Gru1x8;
+[RecurrentModel(BFloat16Inference = true), Gru(1, 32)] public partial class Gru1x32;
+[RecurrentModel(BFloat16Inference = true), Gru(8, 32)] public partial class Gru8x32;
+[RecurrentModel(BFloat16Inference = true), Gru(16, 64)] public partial class Gru16x64;
+[RecurrentModel(BFloat16Inference = true), Gru(32, 128)] public partial class Gru32x128;
+[RecurrentModel(BFloat16Inference = true), Gru(64, 256)] public partial class Gru64x256;
 
-[RecurrentModel, Rnn(1, 8)] public partial class Rnn1x8;
-[RecurrentModel, Rnn(1, 32)] public partial class Rnn1x32;
-[RecurrentModel, Rnn(8, 32)] public partial class Rnn8x32;
-[RecurrentModel, Rnn(16, 64)] public partial class Rnn16x64;
-[RecurrentModel, Rnn(32, 128)] public partial class Rnn32x128;
-[RecurrentModel, Rnn(64, 256)] public partial class Rnn64x256;
+[RecurrentModel(BFloat16Inference = true), Rnn(1, 8)] public partial class Rnn1x8;
+[RecurrentModel(BFloat16Inference = true), Rnn(1, 32)] public partial class Rnn1x32;
+[RecurrentModel(BFloat16Inference = true), Rnn(8, 32)] public partial class Rnn8x32;
+[RecurrentModel(BFloat16Inference = true), Rnn(16, 64)] public partial class Rnn16x64;
+[RecurrentModel(BFloat16Inference = true), Rnn(32, 128)] public partial class Rnn32x128;
+[RecurrentModel(BFloat16Inference = true), Rnn(64, 256)] public partial class Rnn64x256;

@@ -25,7 +25,12 @@ public sealed class OnnxRunner : IDisposable
     private readonly bool _lstm;
     private int _step;
 
-    public OnnxRunner(Cell cell, string size, int steps)
+    /// <param name="cell">The cell.</param>
+    /// <param name="size">"{input}x{hidden}".</param>
+    /// <param name="steps">T: 1 (step) or 100 (sequence).</param>
+    /// <param name="generated">The generated model of the case: exported with GenRnn's own ONNX export (its weights,
+    /// an LSTM/GRU/RNN node and a Squeeze) where Onnx/ has no reference model for the size.</param>
+    public OnnxRunner(Cell cell, string size, int steps, GeneratedRunner generated)
     {
         (_inputSize, _hiddenSize) = BenchCase.Parse(size);
         _steps = steps;
@@ -38,7 +43,14 @@ public sealed class OnnxRunner : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        _session = new InferenceSession(path, options);
+        bool reference = File.Exists(path);
+        _session = reference
+            ? new InferenceSession(path, options)
+            : new InferenceSession(Interop.Onnx.Serialize(generated.Description, generated.Parameters), options);
+        Source = reference ? Path.GetFileName(path) : "GenRnn's ONNX export";
+        (string X, string H, string C, string Y, string Yh, string Yc) names = reference
+            ? ("X", "initial_h", "initial_c", "Y", "Y_h", "Y_c")
+            : (Interop.Onnx.InputName, Interop.Onnx.InitialHiddenName(0), Interop.Onnx.InitialCellName(0), Interop.Onnx.OutputName, Interop.Onnx.FinalHiddenName(0), Interop.Onnx.FinalCellName(0));
 
         // The step benchmark cycles through the same 100 inputs as the others; the sequence benchmark binds them all.
         _inputs = BenchCase.Inputs(_inputSize);
@@ -54,19 +66,21 @@ public sealed class OnnxRunner : IDisposable
         _yh = Pinned(_hiddenSize);
         _yc = Pinned(_lstm ? _hiddenSize : 0);
 
-        long[] xShape = [steps, 1, _inputSize], stateShape = [1, 1, _hiddenSize], yShape = [steps, 1, 1, _hiddenSize];
-        CheckMetadata(_session.InputMetadata, "X", xShape);
-        CheckMetadata(_session.InputMetadata, "initial_h", stateShape);
-        CheckMetadata(_session.OutputMetadata, "Y", yShape);
-        CheckMetadata(_session.OutputMetadata, "Y_h", stateShape);
+        // The reference models' Y keeps ONNX's num_directions axis; the export squeezes it.
+        long[] xShape = [steps, 1, _inputSize], stateShape = [1, 1, _hiddenSize];
+        long[] yShape = reference ? [steps, 1, 1, _hiddenSize] : [steps, 1, _hiddenSize];
+        CheckMetadata(_session.InputMetadata, names.X, xShape);
+        CheckMetadata(_session.InputMetadata, names.H, stateShape);
+        CheckMetadata(_session.OutputMetadata, names.Y, yShape);
+        CheckMetadata(_session.OutputMetadata, names.Yh, stateShape);
         if (_lstm)
         {
-            CheckMetadata(_session.InputMetadata, "initial_c", stateShape);
-            CheckMetadata(_session.OutputMetadata, "Y_c", stateShape);
+            CheckMetadata(_session.InputMetadata, names.C, stateShape);
+            CheckMetadata(_session.OutputMetadata, names.Yc, stateShape);
         }
 
-        InputNames = _lstm ? ["X", "initial_h", "initial_c"] : ["X", "initial_h"];
-        OutputNames = _lstm ? ["Y", "Y_h", "Y_c"] : ["Y", "Y_h"];
+        InputNames = _lstm ? [names.X, names.H, names.C] : [names.X, names.H];
+        OutputNames = _lstm ? [names.Y, names.Yh, names.Yc] : [names.Y, names.Yh];
         InputValues = _lstm ? [Value(_x, xShape), Value(_h, stateShape), Value(_c, stateShape)] : [Value(_x, xShape), Value(_h, stateShape)];
         OutputValues = _lstm ? [Value(_y, yShape), Value(_yh, stateShape), Value(_yc, stateShape)] : [Value(_y, yShape), Value(_yh, stateShape)];
 
@@ -84,6 +98,9 @@ public sealed class OnnxRunner : IDisposable
         Validate(stateShape, yShape);
         Reset();
     }
+
+    /// <summary>Where the model came from: the reference file's name, or GenRnn's export.</summary>
+    public string Source { get; }
 
     /// <summary>The last run's Y (T x H).</summary>
     public ReadOnlySpan<float> Y => _y;

@@ -76,14 +76,7 @@ public sealed class Options
     {
         var cell = (Cell)Parameter(benchmark.Parameters, nameof(CaseBenchmark.Cell));
         var size = (string)Parameter(benchmark.Parameters, nameof(CaseBenchmark.Size));
-        return Includes(cell, size) && (!NeedsOnnx(benchmark.Descriptor.WorkloadMethod.Name, out int steps) || BenchCase.HasOnnx(cell, size, steps));
-    }
-
-    /// <summary>Whether a benchmark method runs ONNX Runtime, and on the model of how many steps.</summary>
-    public static bool NeedsOnnx(string method, out int steps)
-    {
-        steps = method.EndsWith("Step", StringComparison.Ordinal) ? 1 : BenchCase.Steps;
-        return method.StartsWith("OnnxRuntime", StringComparison.Ordinal);
+        return Includes(cell, size);
     }
 
     private static object Parameter(ParameterInstances parameters, string name)

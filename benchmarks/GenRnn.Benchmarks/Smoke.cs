@@ -14,7 +14,7 @@ public static class Smoke
     public static int Run(Options options)
     {
         var total = Stopwatch.StartNew();
-        int cases = 0, calls = 0, skipped = 0, failures = 0;
+        int cases = 0, calls = 0, failures = 0;
         Type[] classes = typeof(Smoke).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkAttribute))))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
@@ -29,7 +29,7 @@ public static class Smoke
                     var watch = Stopwatch.StartNew();
                     try
                     {
-                        string ran = RunCase(type, benchmarks, cell, size, ref calls, ref skipped);
+                        string ran = RunCase(type, benchmarks, cell, size, ref calls);
                         Console.WriteLine($"{type.Name,-19} {cell,-4} {size,-6} ok in {watch.ElapsedMilliseconds,5} ms: {ran}");
                         Console.WriteLine($"    max |GenRnn - reference|: {Checks.TakeReport()}");
                     }
@@ -45,12 +45,12 @@ public static class Smoke
             }
         }
 
-        Console.WriteLine($"Smoke: {cases} cases, {calls} benchmark calls, {skipped} skipped (no ONNX model), {failures} failed, {total.Elapsed.TotalSeconds:F1} s.");
+        Console.WriteLine($"Smoke: {cases} cases, {calls} benchmark calls, {failures} failed, {total.Elapsed.TotalSeconds:F1} s.");
         return failures == 0 ? 0 : 1;
     }
 
     // GlobalSetup (with its checks), every [Benchmark] method once, GlobalCleanup: what BenchmarkDotNet does per case.
-    private static string RunCase(Type type, MethodInfo[] benchmarks, Cell cell, string size, ref int calls, ref int skipped)
+    private static string RunCase(Type type, MethodInfo[] benchmarks, Cell cell, string size, ref int calls)
     {
         var instance = (CaseBenchmark)Activator.CreateInstance(type)!;
         instance.Cell = cell;
@@ -61,13 +61,6 @@ public static class Smoke
         {
             foreach (MethodInfo method in benchmarks)
             {
-                if (Options.NeedsOnnx(method.Name, out int steps) && !BenchCase.HasOnnx(cell, size, steps))
-                {
-                    ran.Add($"{method.Name} skipped (no ONNX model)");
-                    skipped++;
-                    continue;
-                }
-
                 method.Invoke(instance, null);
                 ran.Add(method.Name);
                 calls++;
