@@ -61,7 +61,9 @@ internal static class BlockedMatrix
     /// <param name="first">(W1's offset, its inputs K1, the vector v1, b1's offset).</param>
     /// <param name="second">The same for W2 and b2, or null.</param>
     /// <param name="dst">The reference to write the pre-activations at.</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false)
+    /// <param name="bf16">Whether the matrices are bfloat16 pairs in the snapshot's buffer "q".</param>
+    /// <param name="reverse">A bool expression: when true, the pairs of full blocks go last to first; null for always first to last.</param>
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
@@ -86,7 +88,21 @@ internal static class BlockedMatrix
 
         int full = n / Width, tail = n % Width;
         int pairs = (full % 2 == 1 && tail > 0 ? full - 1 : full) / 2;
-        if (pairs > 1)
+        if (pairs > 1 && reverse is not null)
+        {
+            // Every block pair is computed alone, so the order changes no result.
+            writer.Open($"if ({reverse})");
+            writer.Open($"for (int blk = {pairs - 1}; blk >= 0; blk--)");
+            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
+            writer.Close();
+            writer.Close();
+            writer.Open("else");
+            writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
+            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
+            writer.Close();
+            writer.Close();
+        }
+        else if (pairs > 1)
         {
             writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
             writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));

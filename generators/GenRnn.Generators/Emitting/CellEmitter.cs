@@ -20,8 +20,9 @@ internal static class CellEmitter
         w.Line($"// Layer {l}: {m.Cell}({i} -> {h}); gates [{gh}] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.{(bf16 ? " Weights in bfloat16." : "")}");
         w.Line(Names.MethodImpl);
         w.Open(bf16
-            ? $"private static void Layer{l}ForwardBFloat16(ref float p, ref uint q, ref float x, ref float state, ref float rec)"
-            : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec)");
+            ? $"private static void Layer{l}ForwardBFloat16(ref float p, ref uint q, ref float x, ref float state, ref float rec, bool reverse)"
+            : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)");
+        string? sweep = layer.Sweeps ? "reverse" : null;
         int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
         w.Line($"ref float h = ref {At("state", layer.StateH)};");
@@ -30,8 +31,8 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16);
-                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep);
+                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep);
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
@@ -47,7 +48,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep);
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";

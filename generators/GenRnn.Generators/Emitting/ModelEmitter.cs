@@ -46,6 +46,11 @@ internal static class ModelEmitter
         WriteConstants(w, layout);
         WriteBuffers(w, layout, self);
         WriteState(w, layout);
+        if (layout.Sweeps)
+        {
+            WriteSweep(w);
+        }
+
         WriteStep(w, layout);
         WriteStepStreams(w, layout);
         WriteForward(w, layout);
@@ -181,6 +186,18 @@ internal static class ModelEmitter
         w.Line();
     }
 
+    /// <summary>The alternating sweep direction of Step calls (see LayerLayout.Sweeps).</summary>
+    private static void WriteSweep(SourceWriter w)
+    {
+        w.Line("// Alternates the direction in which Step sweeps the weight blocks of large layers, so that each step starts");
+        w.Line("// with the blocks the previous one read last, still in cache. Only speed depends on it (any order gives the");
+        w.Line("// same result), so concurrent Step calls may share it.");
+        w.Line("private bool _sweep;");
+        w.Line();
+        w.Line("private bool NextSweep() => _sweep = !_sweep;");
+        w.Line();
+    }
+
     private static void WriteStep(SourceWriter w, ModelLayout layout)
     {
         w.Line("/// <summary>One step: reads and updates <paramref name=\"state\"/>, writes OutputSize floats to <paramref name=\"output\"/>.</summary>");
@@ -196,7 +213,7 @@ internal static class ModelEmitter
         w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
         w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state));");
+        w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
         w.Close();
         w.Line();
@@ -209,7 +226,7 @@ internal static class ModelEmitter
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line("LoadToken(ref p, token, ref rec);");
-        w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state));");
+        w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
         w.Close();
         w.Line();
@@ -247,7 +264,7 @@ internal static class ModelEmitter
         }
 
         w.Open("for (; s < streams; s++)");
-        w.Line($"ForwardStep(ref p, ref {U}.Add(ref x, s * InputSize), ref rec, ref {U}.Add(ref st, s * StateSize));");
+        w.Line($"ForwardStep(ref p, ref {U}.Add(ref x, s * InputSize), ref rec, ref {U}.Add(ref st, s * StateSize), false);");
         w.Line("records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
         w.Close();
         w.Close();
@@ -269,17 +286,17 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, tokens: false, traced: false);
-        WriteSequence(w, tokens: true, traced: false);
-        WriteSequence(w, tokens: false, traced: true);
-        WriteSequence(w, tokens: true, traced: true);
+        WriteSequence(w, tokens: false, traced: false, layout.Sweeps);
+        WriteSequence(w, tokens: true, traced: false, layout.Sweeps);
+        WriteSequence(w, tokens: false, traced: true, layout.Sweeps);
+        WriteSequence(w, tokens: true, traced: true, layout.Sweeps);
     }
 
     /// <summary>
     /// One of the four sequence forward passes. Untraced, one record on the stack serves every step; traced, the trace
     /// holds the initial state, then one record per step, each with its input (what Backward reads).
     /// </summary>
-    private static void WriteSequence(SourceWriter w, bool tokens, bool traced)
+    private static void WriteSequence(SourceWriter w, bool tokens, bool traced, bool sweeps)
     {
         string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
         w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
@@ -332,7 +349,7 @@ internal static class ModelEmitter
             x = $"{U}.Add(ref {MM}.GetReference(inputs), t * InputSize)";
         }
 
-        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s);");
+        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(sweeps ? "(t & 1) != 0" : "false")});");
         w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
         w.Close();
         w.Close();
@@ -515,7 +532,11 @@ internal static class ModelEmitter
         w.Line("private float[] Parameters => _parameters;");
         w.Line();
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s);");
+        w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s, reverse);");
+        if (layout.Sweeps)
+        {
+            WriteSweep(w);
+        }
         w.Line();
         WriteStep(w, layout);
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
@@ -524,8 +545,8 @@ internal static class ModelEmitter
         w.Line("/// <summary>Runs a sequence of token ids.</summary>");
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
         w.Line();
-        WriteSequence(w, tokens: false, traced: false);
-        WriteSequence(w, tokens: true, traced: false);
+        WriteSequence(w, tokens: false, traced: false, layout.Sweeps);
+        WriteSequence(w, tokens: true, traced: false, layout.Sweeps);
         w.Close();
         w.Line();
     }
@@ -549,11 +570,11 @@ internal static class ModelEmitter
         w.Line();
         w.Line("// One step through every layer and the head; x is the step's input, rec its record, s the state (updated).");
         w.Line(Names.MethodImpl);
-        w.Open("private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)");
+        w.Open("private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)");
         foreach (LayerLayout l in layout.Layers)
         {
             string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-            w.Line($"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec);");
+            w.Line($"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
         }
 
         if (m.HasHead)
@@ -567,13 +588,13 @@ internal static class ModelEmitter
             w.Line();
             w.Line("// ForwardStep for the bfloat16 snapshot: q holds its packed weight matrices, p its float copy of the rest.");
             w.Line(Names.MethodImpl);
-            w.Open("private static void ForwardStepBFloat16(ref float p, ref uint q, ref float x, ref float rec, ref float s)");
+            w.Open("private static void ForwardStepBFloat16(ref float p, ref uint q, ref float x, ref float rec, ref float s, bool reverse)");
             foreach (LayerLayout l in layout.Layers)
             {
                 string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
                 w.Line(l.PackedIh >= 0
-                    ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec);"
-                    : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec);");
+                    ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec, reverse);"
+                    : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
             }
 
             if (m.HasHead)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using GenRnn.Generators.Model;
 
 namespace GenRnn.Generators.Emitting;
@@ -122,6 +123,9 @@ internal sealed class ModelLayout
 
     public int ParameterCount { get; }
 
+    /// <summary>Whether any layer sweeps its blocks in alternating directions (<see cref="LayerLayout.Sweeps"/>).</summary>
+    public bool Sweeps => Layers.Any(l => l.Sweeps);
+
     /// <summary>32-bit words of the bfloat16 snapshot's packed weight matrices.</summary>
     public int PackedCount { get; }
 
@@ -180,6 +184,13 @@ internal sealed class LayerLayout
     public int PackedIh { get; set; } = -1;
 
     public int PackedHh { get; set; } = -1;
+
+    /// <summary>
+    /// Whether the layer's weight matrices (float) take 256 KB or more: enough to crowd a core's L2, so that the step
+    /// sweeps its column blocks in alternating directions (the blocks read last are still cached when the next step
+    /// starts with them).
+    /// </summary>
+    public bool Sweeps => (long)Model.GateSize * (Model.InputSize + Model.HiddenSize) * sizeof(float) >= 256 * 1024;
 
     public int Peepholes { get; set; } = -1;
 

@@ -105,7 +105,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
-        ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
+        ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
@@ -119,7 +119,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
-        ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
+        ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
@@ -149,7 +149,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
         for (; s < streams; s++)
         {
-            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
             records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
         }
     }
@@ -176,7 +176,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         for (int t = 0; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
-            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s);
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -193,7 +193,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -212,7 +212,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -232,7 +232,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -345,9 +345,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
 
     // One step through every layer and the head; x is the step's input, rec its record, s the state (updated).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)
+    private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
     {
-        Layer0Forward(ref p, ref x, ref s, ref rec);
+        Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
     }
 
     // One step of 4 streams: x, states and records each 4 rows apart.
@@ -388,7 +388,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
 
     // Layer 0: GruResetBefore(2 -> 3); gates [9] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
+    private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;

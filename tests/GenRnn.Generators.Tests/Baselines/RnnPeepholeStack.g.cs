@@ -107,7 +107,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
-        ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
+        ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
@@ -121,7 +121,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
-        ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state));
+        ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
         record.Slice(RecordOutput, OutputSize).CopyTo(output);
     }
 
@@ -151,7 +151,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
         for (; s < streams; s++)
         {
-            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize));
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
             records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
         }
     }
@@ -178,7 +178,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         for (int t = 0; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
-            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s);
+            ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -195,7 +195,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -214,7 +214,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -234,7 +234,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
-            ForwardStep(ref p, ref rec, ref rec, ref s);
+            ForwardStep(ref p, ref rec, ref rec, ref s, false);
             record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
         }
     }
@@ -349,10 +349,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // One step through every layer and the head; x is the step's input, rec its record, s the state (updated).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s)
+    private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
     {
-        Layer0Forward(ref p, ref x, ref s, ref rec);
-        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec);
+        Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
+        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec, reverse);
     }
 
     // One step of 4 streams: x, states and records each 4 rows apart.
@@ -385,7 +385,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec)
+    private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
@@ -480,7 +480,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // Layer 1: PeepholeLstm(4 -> 17); gates [68] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Forward(ref float p, ref float x, ref float state, ref float rec)
+    private static void Layer1Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
         ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
