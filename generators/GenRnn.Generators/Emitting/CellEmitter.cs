@@ -467,7 +467,19 @@ internal static class CellEmitter
             $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(acc, BlockedMatrix.Plus(accOffset, column))});");
 
     /// <summary>dst[k] += sum over columns [first, end) of W[k, n] d[n] for the blocked matrix at <paramref name="offset"/> of the parameters.</summary>
-    public static void GemvTransposed(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst) =>
+    public static void GemvTransposed(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst)
+    {
+        if (first == 0 && end == columns && columns > BlockedMatrix.Width)
+        {
+            // The whole matrix: one kernel that sums each k across all blocks before reducing the lanes.
+            w.Line($"{k.GemvTransposedAll(rows, columns)}(ref {At("p", offset)}, ref {BlockedMatrix.Ref(d, dOffset.ToString())}, ref {dst});");
+            return;
+        }
+
+        GemvTransposedPerBlock(w, k, offset, rows, columns, first, end, d, dOffset, dst);
+    }
+
+    private static void GemvTransposedPerBlock(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst) =>
         BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.GemvTransposed(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))}, ref {dst});");
 

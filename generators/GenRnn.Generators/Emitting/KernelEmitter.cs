@@ -53,6 +53,13 @@ internal sealed class KernelEmitter
     /// <summary>dst[k] += sum over n &lt; N of w[k*S + n] * d[n], for k &lt; K.</summary>
     public string GemvTransposed(int k, int n, int s) => Request($"GemvT_{k}x{n}s{s}", w => WriteGemvTransposed(w, $"GemvT_{k}x{n}s{s}", k, n, s));
 
+    /// <summary>
+    /// dst[k] += sum over all N columns of W[k, n] d[n] for a whole blocked K x N matrix (every block, the partial last
+    /// one included): each k's products of all blocks go into the same vector accumulators and are summed across lanes
+    /// once, where <see cref="GemvTransposed"/> sums once per block.
+    /// </summary>
+    public string GemvTransposedAll(int k, int n) => Request($"GemvTAll_{k}x{n}", w => WriteGemvTransposedAll(w, $"GemvTAll_{k}x{n}", k, n));
+
     /// <summary>g[k*S + n] += v[k] * d[n]: the outer product that accumulates weight gradients.</summary>
     public string Ger(int k, int n, int s) => Request($"Ger_{k}x{n}s{s}", w => WriteGer(w, $"Ger_{k}x{n}s{s}", k, n, s));
 
@@ -225,6 +232,105 @@ internal sealed class KernelEmitter
 
         w.Line("float sum = 0f;");
         WriteDotTail(w, 0, count);
+        if (opened)
+        {
+            w.Close();
+        }
+
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteGemvTransposedAll(SourceWriter w, string name, int k, int count)
+    {
+        const int Block = BlockedMatrix.Width;
+        int full = count / Block, tail = count % Block;
+        w.Line($"// dst[k] += sum over n < {count} of W[k, n] * d[n], for k < {k}: {full} full block(s) of {Block}{(tail > 0 ? $" and one of {tail}" : "")}, {Block * k} floats apart");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void {name}(ref float w, ref float d, ref float dst)");
+        w.Open($"for (int k = 0; k < {k}; k++)");
+        w.Line($"ref float row = ref {Names.Unsafe}.Add(ref w, k * {Block});");
+        if (tail > 0)
+        {
+            w.Line($"ref float rowTail = ref {Names.Unsafe}.Add(ref w, {full * Block * k} + k * {tail});");
+            w.Line($"ref float dTail = ref {Names.Unsafe}.Add(ref d, {full * Block});");
+        }
+
+        bool opened = false;
+        foreach (Lanes lanes in w.VectorLanes)
+        {
+            w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
+            int vectors = Block / lanes.Width;
+            for (int v = 0; v < vectors; v++)
+            {
+                w.Line($"var a{v} = {lanes.Zero};");
+            }
+
+            if (full > 0)
+            {
+                w.Open($"for (int b = 0; b < {full}; b++)");
+                w.Line($"ref float rb = ref {Names.Unsafe}.Add(ref row, b * {Block * k});");
+                w.Line($"ref float db = ref {Names.Unsafe}.Add(ref d, b * {Block});");
+                for (int v = 0; v < vectors; v++)
+                {
+                    w.Line($"a{v} = {lanes.Fma(lanes.Load("rb", (v * lanes.Width).ToString()), lanes.Load("db", (v * lanes.Width).ToString()), $"a{v}")};");
+                }
+
+                w.Close();
+            }
+
+            // The partial block: whole vectors of this width into the same accumulators, then the rest below.
+            int n = 0;
+            for (; n + lanes.Width <= tail; n += lanes.Width)
+            {
+                int v = (n / lanes.Width) % vectors;
+                w.Line($"a{v} = {lanes.Fma(lanes.Load("rowTail", n.ToString()), lanes.Load("dTail", n.ToString()), $"a{v}")};");
+            }
+
+            string total = "a0";
+            for (int v = 1; v < vectors; v *= 2)
+            {
+                // Pairwise: (a0 + a1) + (a2 + a3), ...
+                for (int i = 0; i + v < vectors; i += 2 * v)
+                {
+                    w.Line($"a{i} += a{i + v};");
+                }
+            }
+
+            w.Line($"float sum = {lanes.Sum(total)};");
+            if (lanes.Width == 16 && tail - n >= 8 && System.Array.IndexOf(w.VectorLanes, Lanes.V256) >= 0)
+            {
+                w.Line($"sum += {Lanes.V256.Sum(Lanes.V256.Load("rowTail", n.ToString()) + " * " + Lanes.V256.Load("dTail", n.ToString()))};");
+                n += 8;
+            }
+
+            if (n < tail)
+            {
+                w.Line($"for (int n = {n}; n < {tail}; n++) sum += {Names.Unsafe}.Add(ref rowTail, n) * {Names.Unsafe}.Add(ref dTail, n);");
+            }
+
+            w.Line($"{Names.Unsafe}.Add(ref dst, k) += sum;");
+            w.Close();
+            opened = true;
+        }
+
+        if (opened)
+        {
+            w.Open("else");
+        }
+
+        w.Line("float sum = 0f;");
+        if (full > 0)
+        {
+            w.Line($"for (int b = 0; b < {full}; b++) for (int n = 0; n < {Block}; n++) sum += {Names.Unsafe}.Add(ref row, b * {Block * k} + n) * {Names.Unsafe}.Add(ref d, b * {Block} + n);");
+        }
+
+        if (tail > 0)
+        {
+            w.Line($"for (int n = 0; n < {tail}; n++) sum += {Names.Unsafe}.Add(ref rowTail, n) * {Names.Unsafe}.Add(ref dTail, n);");
+        }
+
+        w.Line($"{Names.Unsafe}.Add(ref dst, k) += sum;");
         if (opened)
         {
             w.Close();

@@ -608,8 +608,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
             ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 192);
             Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
-            GemvT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref gates, ref dh);
-            GemvT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64), ref dh);
+            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
@@ -631,8 +630,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int t = 0; t < steps; t++)
             {
                 ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 192);
-                GemvT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
-                GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
             }
         }
     }
@@ -1959,52 +1957,78 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 17
+    // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 17: 1 full block(s) of 64 and one of 4, 1088 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_17x64s64(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_17x68(ref float w, ref float d, ref float dst)
     {
         for (int k = 0; k < 17; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
+            ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + k * 4);
+            ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int n = 0; n < 64; n += 16)
+                var a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (int b = 0; b < 1; b++)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088);
+                    ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
+                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0)), a0);
+                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16)), a1);
+                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32)), a2);
+                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48)), a3);
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                a0 += a1;
+                a2 += a3;
+                a0 += a2;
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a0);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int n = 0; n < 64; n += 8)
+                var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int b = 0; b < 1; b++)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088);
+                    ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
+                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0)), a0);
+                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8)), a1);
+                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16)), a2);
+                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24)), a3);
+                    a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32)), a4);
+                    a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(40)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40)), a5);
+                    a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48)), a6);
+                    a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(56)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56)), a7);
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                a0 += a1;
+                a2 += a3;
+                a4 += a5;
+                a6 += a7;
+                a0 += a2;
+                a4 += a6;
+                a0 += a4;
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a0);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
                 float sum = 0f;
-                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                for (int b = 0; b < 1; b++) for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088 + n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64 + n);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
-        }
-    }
-
-    // dst[k] += sum over n < 4 of w[k*4 + n] * d[n], for k < 17
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_17x4s4(ref float w, ref float d, ref float dst)
-    {
-        for (int k = 0; k < 17; k++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 4);
-            float sum = 0f;
-            for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
     }
 
@@ -2314,37 +2338,76 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[k] += sum over n < 64 of w[k*64 + n] * d[n], for k < 4
+    // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 4: 1 full block(s) of 64 and one of 4, 256 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x64s64(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_4x68(ref float w, ref float d, ref float dst)
     {
         for (int k = 0; k < 4; k++)
         {
             ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
+            ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + k * 4);
+            ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int n = 0; n < 64; n += 16)
+                var a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (int b = 0; b < 1; b++)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(n)), a);
+                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256);
+                    ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
+                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0)), a0);
+                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16)), a1);
+                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32)), a2);
+                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48)), a3);
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a);
+                a0 += a1;
+                a2 += a3;
+                a0 += a2;
+                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a0);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int n = 0; n < 64; n += 8)
+                var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int b = 0; b < 1; b++)
                 {
-                    a = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(n)), a);
+                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256);
+                    ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
+                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0)), a0);
+                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8)), a1);
+                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16)), a2);
+                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24)), a3);
+                    a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32)), a4);
+                    a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(40)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40)), a5);
+                    a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48)), a6);
+                    a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(56)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56)), a7);
                 }
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a);
+                a0 += a1;
+                a2 += a3;
+                a4 += a5;
+                a6 += a7;
+                a0 += a2;
+                a4 += a6;
+                a0 += a4;
+                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a0);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
             else
             {
                 float sum = 0f;
-                for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
+                for (int b = 0; b < 1; b++) for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256 + n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64 + n);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }

@@ -58,15 +58,23 @@ public sealed class TrainerAllocationTests
             trainer.TrainBatch(batch);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        // Three windows of 100 batches; one must allocate nothing. A per-batch allocation shows in every window;
+        // once, under the parallel test run, the runtime charged 7,456 bytes to this thread in one window (tiering
+        // or type loading; not reproducible alone), which must not fail the test.
+        var windows = new long[3];
         double loss = 0;
-        for (int i = 0; i < 300; i++)
+        for (int w = 0; w < windows.Length; w++)
         {
-            loss += trainer.TrainBatch(batch);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                loss += trainer.TrainBatch(batch);
+            }
+
+            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(windows.Min() == 0, $"bytes allocated per window of 100 batches: {string.Join(", ", windows)}");
         Assert.True(double.IsFinite(loss) && loss > 0);
         Assert.Equal(320L * trainer.LastUpdates.Count, trainer.Updates);
     }
