@@ -51,14 +51,14 @@ internal static class ModelEmitter
             WriteSweep(w);
         }
 
-        WriteStep(w, layout);
+        WriteStep(w, layout, kernels);
         WriteStepStreams(w, layout);
-        WriteForward(w, layout);
+        WriteForward(w, layout, kernels);
         WriteBackward(w, kernels, layout, self);
         WriteChecks(w, layout);
         if (model.Tuning.BFloat16Inference)
         {
-            WriteBFloat16Model(w, layout);
+            WriteBFloat16Model(w, layout, kernels);
         }
 
         WriteCore(w, kernels, layout);
@@ -198,7 +198,7 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void WriteStep(SourceWriter w, ModelLayout layout)
+    private static void WriteStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
         w.Line("/// <summary>One step: reads and updates <paramref name=\"state\"/>, writes OutputSize floats to <paramref name=\"output\"/>.</summary>");
         w.Line($"public void Step({Names.ReadOnlySpan} input, ref State state, {Names.Span} output) => Step(input, state.AsSpan(), output);");
@@ -214,7 +214,7 @@ internal static class ModelEmitter
         w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
+        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
         w.Close();
         w.Line();
         w.Line("/// <summary>One step from a token id over a flat state.</summary>");
@@ -227,7 +227,7 @@ internal static class ModelEmitter
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line("LoadToken(ref p, token, ref rec);");
         w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(output);");
+        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
         w.Close();
         w.Line();
     }
@@ -271,7 +271,7 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void WriteForward(SourceWriter w, ModelLayout layout)
+    private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
@@ -286,17 +286,17 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, tokens: false, traced: false, layout.Sweeps);
-        WriteSequence(w, tokens: true, traced: false, layout.Sweeps);
-        WriteSequence(w, tokens: false, traced: true, layout.Sweeps);
-        WriteSequence(w, tokens: true, traced: true, layout.Sweeps);
+        WriteSequence(w, kernels, layout, tokens: false, traced: false);
+        WriteSequence(w, kernels, layout, tokens: true, traced: false);
+        WriteSequence(w, kernels, layout, tokens: false, traced: true);
+        WriteSequence(w, kernels, layout, tokens: true, traced: true);
     }
 
     /// <summary>
     /// One of the four sequence forward passes. Untraced, one record on the stack serves every step; traced, the trace
     /// holds the initial state, then one record per step, each with its input (what Backward reads).
     /// </summary>
-    private static void WriteSequence(SourceWriter w, bool tokens, bool traced, bool sweeps)
+    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced)
     {
         string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
         w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
@@ -349,8 +349,8 @@ internal static class ModelEmitter
             x = $"{U}.Add(ref {MM}.GetReference(inputs), t * InputSize)";
         }
 
-        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(sweeps ? "(t & 1) != 0" : "false")});");
-        w.Line("record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
+        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
+        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), t * OutputSize));");
         w.Close();
         w.Close();
         w.Line();
@@ -501,7 +501,7 @@ internal static class ModelEmitter
     /// ToBFloat16() and the nested BFloat16Model: an inference snapshot whose Step and Forward are the model's own
     /// (written by the same methods), running ForwardStepBFloat16 over its packed copy of the weights.
     /// </summary>
-    private static void WriteBFloat16Model(SourceWriter w, ModelLayout layout)
+    private static void WriteBFloat16Model(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
         w.Line("/// <summary>");
         w.Line("/// An inference snapshot of the current parameters with the recurrent weight matrices rounded to bfloat16 (see");
@@ -538,15 +538,15 @@ internal static class ModelEmitter
             WriteSweep(w);
         }
         w.Line();
-        WriteStep(w, layout);
+        WriteStep(w, layout, kernels);
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
         w.Line();
         w.Line("/// <summary>Runs a sequence of token ids.</summary>");
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
         w.Line();
-        WriteSequence(w, tokens: false, traced: false, layout.Sweeps);
-        WriteSequence(w, tokens: true, traced: false, layout.Sweeps);
+        WriteSequence(w, kernels, layout, tokens: false, traced: false);
+        WriteSequence(w, kernels, layout, tokens: true, traced: false);
         w.Close();
         w.Line();
     }

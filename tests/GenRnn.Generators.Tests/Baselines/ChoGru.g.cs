@@ -106,7 +106,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>One step from a token id over a flat state.</summary>
@@ -120,7 +120,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
         ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -194,7 +194,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -213,7 +213,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -233,7 +233,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -505,11 +505,38 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         }
     }
 
+    // dst[n] = a[n], n < 3
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Copy_3(ref float a, ref float dst)
+    {
+        for (int n = 0; n < 3; n += 1)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
+    }
+
     // dst[n] = a[n], n < 9
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_9(ref float a, ref float dst)
     {
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 9).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 9));
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            {
+                const int n = 0;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+            }
+            {
+                const int n = 8;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 9; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
+        }
     }
 
     // acc_g[0..9) += sum over k < 2 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 2g, acc_g = acc + 64g)

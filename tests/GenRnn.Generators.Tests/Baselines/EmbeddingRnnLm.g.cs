@@ -106,7 +106,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>One step from a token id over a flat state.</summary>
@@ -120,7 +120,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
         ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -194,7 +194,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -213,7 +213,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -233,7 +233,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -509,6 +509,16 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         GemvT_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 51), ref dz, ref dh);
     }
 
+    // dst[n] = a[n], n < 5
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Copy_5(ref float a, ref float dst)
+    {
+        for (int n = 0; n < 5; n += 1)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
+    }
+
     // dst[n] += a[n], n < 3
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Acc_3(ref float a, ref float dst)
@@ -523,7 +533,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy_3(ref float a, ref float dst)
     {
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 3).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 3));
+        for (int n = 0; n < 3; n += 1)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
     }
 
     // dst[n] = a[n] + b[n], n < 4
@@ -750,13 +763,6 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
         }
-    }
-
-    // dst[n] = a[n], n < 5
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Copy_5(ref float a, ref float dst)
-    {
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 5).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 5));
     }
 
     // acc[0..5) += sum over k < 4 of v[k] * w[k*5 + n]

@@ -108,7 +108,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>One step from a token id over a flat state.</summary>
@@ -122,7 +122,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
         ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>
@@ -179,7 +179,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -196,7 +196,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -215,7 +215,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -235,7 +235,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -772,6 +772,41 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n) + dai * cp;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 17) + daf * cp;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dpeep, n + 34) + dao * ct;
+            }
+        }
+    }
+
+    // dst[n] = a[n], n < 17
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Copy_17(ref float a, ref float dst)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            {
+                const int n = 0;
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+            }
+            {
+                const int n = 16;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int n = 0; n < 16; n += 8)
+            {
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)), ref dst, (nuint)(n));
+            }
+            {
+                const int n = 16;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+            }
+        }
+        else
+        {
+            for (int n = 0; n < 17; n += 1)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
         }
     }

@@ -107,7 +107,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>One step from a token id over a flat state.</summary>
@@ -121,7 +121,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         LoadToken(ref p, token, ref rec);
         ForwardStep(ref p, ref rec, ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
-        record.Slice(RecordOutput, OutputSize).CopyTo(output);
+        Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>
@@ -178,7 +178,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -195,7 +195,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -214,7 +214,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             inputs.Slice(t * InputSize, InputSize).CopyTo(record);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -234,7 +234,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
             ForwardStep(ref p, ref rec, ref rec, ref s, false);
-            record.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(t * OutputSize, OutputSize));
+            Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
 
@@ -508,6 +508,16 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         Acc_1(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 116));
         Ger_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 112), ref h, ref dz);
         GemvT_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 112), ref dz, ref dh);
+    }
+
+    // dst[n] = a[n], n < 1
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Copy_1(ref float a, ref float dst)
+    {
+        {
+            const int n = 0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
+        }
     }
 
     // dst[n] = a[n] + b[n], n < 16
@@ -1191,13 +1201,6 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }
-    }
-
-    // dst[n] = a[n], n < 1
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Copy_1(ref float a, ref float dst)
-    {
-        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref a, 1).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dst, 1));
     }
 
     // acc[0..1) += sum over k < 4 of v[k] * w[k*1 + n]
