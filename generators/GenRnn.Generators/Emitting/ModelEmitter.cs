@@ -498,6 +498,36 @@ internal static class ModelEmitter
     }
 
     /// <summary>
+    /// ForwardStep: one step through every layer and the head. ForwardStepBFloat16, for the snapshot, takes the packed
+    /// matrices in q and runs the bfloat16 form of every layer that has one.
+    /// </summary>
+    private static void WriteForwardStep(SourceWriter w, ModelLayout layout, bool bf16)
+    {
+        w.Line();
+        w.Line(bf16
+            ? "// ForwardStep for the bfloat16 snapshot: q holds its packed weight matrices, p its float copy of the rest."
+            : "// One step through every layer and the head; x is the step's input, rec its record, s the state (updated).");
+        w.Line(Names.MethodImpl);
+        w.Open(bf16
+            ? "private static void ForwardStepBFloat16(ref float p, ref uint q, ref float x, ref float rec, ref float s, bool reverse)"
+            : "private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)");
+        foreach (LayerLayout l in layout.Layers)
+        {
+            string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
+            w.Line(bf16 && l.PackedIh >= 0
+                ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec, reverse);"
+                : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
+        }
+
+        if (layout.Model.HasHead)
+        {
+            w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
+        }
+
+        w.Close();
+    }
+
+    /// <summary>
     /// ToBFloat16() and the nested BFloat16Model: an inference snapshot whose Step and Forward are the model's own
     /// (written by the same methods), running ForwardStepBFloat16 over its packed copy of the weights.
     /// </summary>
@@ -533,11 +563,12 @@ internal static class ModelEmitter
         w.Line();
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s, reverse);");
+        w.Line();
         if (layout.Sweeps)
         {
             WriteSweep(w);
         }
-        w.Line();
+
         WriteStep(w, layout, kernels);
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
@@ -568,41 +599,10 @@ internal static class ModelEmitter
 
         w.Close();
         w.Line();
-        w.Line("// One step through every layer and the head; x is the step's input, rec its record, s the state (updated).");
-        w.Line(Names.MethodImpl);
-        w.Open("private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)");
-        foreach (LayerLayout l in layout.Layers)
-        {
-            string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-            w.Line($"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
-        }
-
-        if (m.HasHead)
-        {
-            w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
-        }
-
-        w.Close();
+        WriteForwardStep(w, layout, bf16: false);
         if (m.Tuning.BFloat16Inference)
         {
-            w.Line();
-            w.Line("// ForwardStep for the bfloat16 snapshot: q holds its packed weight matrices, p its float copy of the rest.");
-            w.Line(Names.MethodImpl);
-            w.Open("private static void ForwardStepBFloat16(ref float p, ref uint q, ref float x, ref float rec, ref float s, bool reverse)");
-            foreach (LayerLayout l in layout.Layers)
-            {
-                string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-                w.Line(l.PackedIh >= 0
-                    ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec, reverse);"
-                    : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
-            }
-
-            if (m.HasHead)
-            {
-                w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
-            }
-
-            w.Close();
+            WriteForwardStep(w, layout, bf16: true);
             foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
             {
                 w.Line();
