@@ -598,7 +598,6 @@ internal static class ModelEmitter
         }
 
         w.Close();
-        w.Line();
         WriteForwardStep(w, layout, bf16: false);
         if (m.Tuning.BFloat16Inference)
         {

@@ -356,7 +356,6 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0 + token * InputSize), ref rec);
     }
 
-
     // One step through every layer and the head; x is the step's input, rec its record, s the state (updated).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)

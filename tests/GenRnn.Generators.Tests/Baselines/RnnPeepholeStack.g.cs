@@ -347,7 +347,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, token) = 1f;
     }
 
-
     // One step through every layer and the head; x is the step's input, rec its record, s the state (updated).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
