@@ -217,7 +217,7 @@ internal static class AffineKernel
         {
             Slot slot = group[i];
             string x0 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_0" : "e0", x1 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_1" : "e1";
-            w.Line($"var u{i} = {slot.Lanes.LoadWords($"row{slot.Block}", Offset(slot.Column))};");
+            w.Line($"var u{i} = {slot.Lanes.Load($"row{slot.Block}", Offset(slot.Column))};");
             w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.HighHalves($"u{i}"), x0, $"a{i}")};");
             if (both)
             {

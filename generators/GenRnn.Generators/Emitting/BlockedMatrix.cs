@@ -88,23 +88,11 @@ internal static class BlockedMatrix
 
         int full = n / Width, tail = n % Width;
         int pairs = (full % 2 == 1 && tail > 0 ? full - 1 : full) / 2;
-        if (pairs > 1 && reverse is not null)
+        if (pairs > 1)
         {
-            // Every block pair is computed alone, so the order changes no result.
-            writer.Open($"if ({reverse})");
-            writer.Open($"for (int blk = {pairs - 1}; blk >= 0; blk--)");
-            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
-            writer.Close();
-            writer.Close();
-            writer.Open("else");
-            writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
-            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
-            writer.Close();
-            writer.Close();
-        }
-        else if (pairs > 1)
-        {
-            writer.Open($"for (int blk = 0; blk < {pairs}; blk++)");
+            // Every block pair is computed alone, so the order (reversed on alternate steps) changes no result.
+            writer.Open($"for (int i = 0; i < {pairs}; i++)");
+            writer.Line(reverse is null ? "int blk = i;" : $"int blk = {reverse} ? {pairs - 1} - i : i;");
             writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
             writer.Close();
         }

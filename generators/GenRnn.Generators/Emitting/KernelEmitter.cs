@@ -34,12 +34,10 @@ internal sealed class KernelEmitter
     /// blocks' column counts (64, or less for the matrix's last block); block j of a matrix starts 64 K floats after
     /// block j - 1, of a bias and of dst 64 floats after.
     /// </summary>
-    public string Affine(int k1, int k2, params int[] widths) => Affine(false, k1, k2, widths);
-
-    /// <summary>
-    /// <see cref="Affine(int, int, int[])"/> with both matrices in bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs):
-    /// block j of a matrix starts 64 ceil(K/2) words after block j - 1.
-    /// </summary>
+    /// <remarks>
+    /// With <paramref name="bf16"/>, both matrices are bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): block j of
+    /// a matrix starts 64 ceil(K/2) words after block j - 1.
+    /// </remarks>
     public string Affine(bool bf16, int k1, int k2, params int[] widths)
     {
         string name = $"Affine{(bf16 ? "16" : "")}_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{string.Join("x", widths)}";

@@ -41,11 +41,6 @@ internal sealed class Lanes
 
     public string Fma(string a, string b, string addend) => IsVector ? $"{Type}.FusedMultiplyAdd({a}, {b}, {addend})" : $"({a} * {b} + {addend})";
 
-    /// <summary>Loads 32-bit words of bfloat16 pairs (a vector of uint, or one uint) from a <c>ref uint</c>.</summary>
-    public string LoadWords(string reference, string offset) => IsVector
-        ? $"{Type}.LoadUnsafe(ref {reference}, (nuint)({offset}))"
-        : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
-
     /// <summary>The floats in the upper halves of bfloat16 words (exact: a bfloat16 is a float's upper half).</summary>
     public string HighHalves(string words) => IsVector
         ? $"{Type}.AsSingle({words} & {Type}.Create(0xFFFF0000u))"

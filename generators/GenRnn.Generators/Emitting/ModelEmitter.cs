@@ -271,7 +271,8 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
+    /// <summary>The untraced Forward overloads (float inputs and tokens, over ref State or a flat state).</summary>
+    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout)
     {
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
@@ -279,6 +280,13 @@ internal static class ModelEmitter
         w.Line("/// <summary>Runs a sequence of token ids.</summary>");
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
         w.Line();
+        WriteSequence(w, kernels, layout, tokens: false, traced: false);
+        WriteSequence(w, kernels, layout, tokens: true, traced: false);
+    }
+
+    private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
+    {
+        WriteUntracedForward(w, kernels, layout);
         w.Line("/// <summary>Runs a sequence and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(inputs, state.AsSpan(), outputs, trace);");
         w.Line();
@@ -286,8 +294,6 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, kernels, layout, tokens: false, traced: false);
-        WriteSequence(w, kernels, layout, tokens: true, traced: false);
         WriteSequence(w, kernels, layout, tokens: false, traced: true);
         WriteSequence(w, kernels, layout, tokens: true, traced: true);
     }
@@ -570,14 +576,7 @@ internal static class ModelEmitter
         }
 
         WriteStep(w, layout, kernels);
-        w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
-        w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
-        w.Line();
-        w.Line("/// <summary>Runs a sequence of token ids.</summary>");
-        w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
-        w.Line();
-        WriteSequence(w, kernels, layout, tokens: false, traced: false);
-        WriteSequence(w, kernels, layout, tokens: true, traced: false);
+        WriteUntracedForward(w, kernels, layout);
         w.Close();
         w.Line();
     }

@@ -160,12 +160,6 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Runs a sequence of token ids.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, global::System.Span<float> outputs) => Forward(tokens, state.AsSpan(), outputs);
 
-    /// <summary>Runs a sequence and records in <paramref name="trace"/> what Backward needs.</summary>
-    public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs, global::GenRnn.Trace trace) => Forward(inputs, state.AsSpan(), outputs, trace);
-
-    /// <summary>Runs a sequence of token ids and records in <paramref name="trace"/> what Backward needs.</summary>
-    public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, global::System.Span<float> outputs, global::GenRnn.Trace trace) => Forward(tokens, state.AsSpan(), outputs, trace);
-
     /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
@@ -197,6 +191,12 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), t * OutputSize));
         }
     }
+
+    /// <summary>Runs a sequence and records in <paramref name="trace"/> what Backward needs.</summary>
+    public void Forward(global::System.ReadOnlySpan<float> inputs, ref State state, global::System.Span<float> outputs, global::GenRnn.Trace trace) => Forward(inputs, state.AsSpan(), outputs, trace);
+
+    /// <summary>Runs a sequence of token ids and records in <paramref name="trace"/> what Backward needs.</summary>
+    public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, global::System.Span<float> outputs, global::GenRnn.Trace trace) => Forward(tokens, state.AsSpan(), outputs, trace);
 
     /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
