@@ -186,11 +186,12 @@ internal sealed class LayerLayout
     public int PackedHh { get; set; } = -1;
 
     /// <summary>
-    /// Whether the layer's weight matrices (float) take 256 KB or more: enough to crowd a core's L2, so that the step
-    /// sweeps its column blocks in alternating directions (the blocks read last are still cached when the next step
-    /// starts with them).
+    /// Whether the layer's weight matrices (float) take 64 KB or more: more than a core's L1 data cache (32-48 KB), so
+    /// that the step sweeps its column blocks in alternating directions and starts each step with the blocks the last
+    /// one read, still in L1 (or, for layers that crowd L2, still in L2). Measured here: LSTM (16,64), 80 KB, 683 -> 501
+    /// ns a step; (64,256) 13.1 -> 10.0 µs; layers of 49 and 60 KB neither gained nor lost, so they keep one direction.
     /// </summary>
-    public bool Sweeps => (long)Model.GateSize * (Model.InputSize + Model.HiddenSize) * sizeof(float) >= 256 * 1024;
+    public bool Sweeps => (long)Model.GateSize * (Model.InputSize + Model.HiddenSize) * sizeof(float) >= 64 * 1024;
 
     public int Peepholes { get; set; } = -1;
 
