@@ -103,16 +103,18 @@ public class BFloat16Tests
             snapshot.Forward(tokens, ref state, outputs);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2_000; i++)
-        {
-            snapshot.Step(input, ref state, output);
-            snapshot.Step(3, ref state, output);
-            snapshot.Forward(inputs, ref state, outputs);
-            snapshot.Forward(tokens, ref state, outputs);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.NothingAllocated(
+            () =>
+            {
+                for (int i = 0; i < 2_000; i++)
+                {
+                    snapshot.Step(input, ref state, output);
+                    snapshot.Step(3, ref state, output);
+                    snapshot.Forward(inputs, ref state, outputs);
+                    snapshot.Forward(tokens, ref state, outputs);
+                }
+            },
+            "2,000 rounds of snapshot Step and Forward");
     }
 
     [Fact]

@@ -20,13 +20,17 @@ internal static class AffineKernel
     /// <summary>Gate rows per block; equals BlockedMatrix.Width.</summary>
     private const int Block = BlockedMatrix.Width;
 
-    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks, bool bf16)
+    /// <summary>Writes the kernel; with <paramref name="accumulate"/> (one float matrix only), dst += W1^T v1 instead.</summary>
+    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks, bool bf16, bool accumulate = false)
     {
         string second = k2 > 0 ? $" + b2 + W2^T v2 (W2 {k2} rows)" : "";
-        w.Line($"// dst = b1 + W1^T v1 (W1 {k1} rows){second}, over blocks of {string.Join(" and ", widths)} columns{(bf16 ? "; matrices in bfloat16 pairs of rows" : "")}");
+        string columns = $"over blocks of {string.Join(" and ", widths)} columns{(bf16 ? "; matrices in bfloat16 pairs of rows" : "")}";
+        w.Line(accumulate ? $"// dst += W1^T v1 (W1 {k1} rows), {columns}" : $"// dst = b1 + W1^T v1 (W1 {k1} rows){second}, {columns}");
         w.Line(Names.MethodImpl);
         string m = bf16 ? "uint" : "float";
-        w.Open($"private static void {name}(ref {m} w1, ref float v1, {(k2 > 0 ? $"ref {m} w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
+        w.Open(accumulate
+            ? $"private static void {name}(ref {m} w1, ref float v1, ref float dst)"
+            : $"private static void {name}(ref {m} w1, ref float v1, {(k2 > 0 ? $"ref {m} w2, ref float v2, " : "")}ref float b1, {(k2 > 0 ? "ref float b2, " : "")}ref float dst)");
         int pass = 2 * registerBlocks;
         bool opened = false;
         foreach (Lanes lanes in w.VectorLanes)
@@ -37,7 +41,7 @@ internal static class AffineKernel
             }
 
             w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
-            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths, bf16);
+            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths, bf16, accumulate);
             w.Close();
             opened = true;
         }
@@ -47,7 +51,7 @@ internal static class AffineKernel
             w.Open("else");
         }
 
-        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths, bf16);
+        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths, bf16, accumulate);
         if (opened)
         {
             w.Close();
@@ -86,7 +90,7 @@ internal static class AffineKernel
         return slots;
     }
 
-    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths, bool bf16)
+    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths, bool bf16, bool accumulate)
     {
         for (int first = 0; first < slots.Count; first += pass)
         {
@@ -96,7 +100,7 @@ internal static class AffineKernel
             {
                 Slot slot = group[i];
                 string at = Offset(slot.Block * Block + slot.Column);
-                string bias = k2 > 0 ? $"{slot.Lanes.Load("b1", at)} + {slot.Lanes.Load("b2", at)}" : slot.Lanes.Load("b1", at);
+                string bias = accumulate ? slot.Lanes.Load("dst", at) : k2 > 0 ? $"{slot.Lanes.Load("b1", at)} + {slot.Lanes.Load("b2", at)}" : slot.Lanes.Load("b1", at);
                 w.Line($"var a{i} = {bias};");
             }
 

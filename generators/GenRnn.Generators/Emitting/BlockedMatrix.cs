@@ -63,7 +63,8 @@ internal static class BlockedMatrix
     /// <param name="dst">The reference to write the pre-activations at.</param>
     /// <param name="bf16">Whether the matrices are bfloat16 pairs in the snapshot's buffer "q".</param>
     /// <param name="reverse">A bool expression: when true, the pairs of full blocks go last to first; null for always first to last.</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null)
+    /// <param name="accumulate">dst += W1^T v1 instead (no biases, no second matrix, float weights).</param>
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
@@ -76,6 +77,11 @@ internal static class BlockedMatrix
             string Matrix((int W, int K, string V, int B) m) => bf16 ? At("q", m.W, (m.K + 1) / 2) : At("p", m.W, m.K);
             string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {2 * Width}"));
             string matrices = $"ref {Matrix(first)}, ref {first.V}";
+            if (accumulate)
+            {
+                return $"({matrices}, ref {dstAt});";
+            }
+
             string biases = $"ref {At("p", first.B, 1)}";
             if (second is { } b)
             {
@@ -86,6 +92,7 @@ internal static class BlockedMatrix
             return $"({matrices}, {biases}, ref {dstAt});";
         }
 
+        string Kernel(params int[] widths) => accumulate ? kernels.AffineAccumulate(first.K, widths) : kernels.Affine(bf16, first.K, k2, widths);
         int full = n / Width, tail = n % Width;
         int pairs = (full % 2 == 1 && tail > 0 ? full - 1 : full) / 2;
         if (pairs > 1)
@@ -93,19 +100,19 @@ internal static class BlockedMatrix
             // Every block pair is computed alone, so the order (reversed on alternate steps) changes no result.
             writer.Open($"for (int i = 0; i < {pairs}; i++)");
             writer.Line(reverse is null ? "int blk = i;" : $"int blk = {reverse} ? {pairs - 1} - i : i;");
-            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, "blk"));
+            writer.Line(Kernel(Width, Width) + Args(0, "blk"));
             writer.Close();
         }
         else if (pairs == 1)
         {
-            writer.Line(kernels.Affine(bf16, first.K, k2, Width, Width) + Args(0, ""));
+            writer.Line(Kernel(Width, Width) + Args(0, ""));
         }
 
         int column = pairs * 2 * Width;
         int[] rest = Enumerable.Repeat(Width, full - (2 * pairs)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
         if (rest.Length > 0)
         {
-            writer.Line(kernels.Affine(bf16, first.K, k2, rest) + Args(column, ""));
+            writer.Line(Kernel(rest) + Args(column, ""));
         }
     }
 

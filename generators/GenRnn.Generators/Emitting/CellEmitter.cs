@@ -77,33 +77,14 @@ internal static class CellEmitter
     public static void WriteForwardGroup(SourceWriter w, KernelEmitter k, ModelLayout layout, LayerLayout layer, int group)
     {
         LayerModel m = layer.Model;
-        int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
+        int h = m.HiddenSize, gh = m.GateSize, l = layer.Index;
         int rs = layout.StepRecordSize, ss = layout.StateSize, xs = l == 0 ? layout.InputSize : rs;
         w.Line($"// Layer {l} for {group} streams: inputs {xs} floats apart, states {ss}, records {rs}.");
         w.Line(Names.MethodImpl);
         w.Open($"private static void Layer{l}ForwardGroup(ref float p, ref float x, ref float state, ref float rec)");
-        w.Line($"ref float h = ref {At("state", layer.StateH)};");
-        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
-        bool gru = m.IsGru;
-        if (gru)
-        {
-            w.Line(Names.AlignedStack("hidden", $"{group * gh}"));
-            w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-        }
+        bool gru = WriteLocals(w, layer, group * gh);
 
-        w.Open($"for (int s = 0; s < {group}; s++)");
-        if (gru)
-        {
-            w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
-            w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}));");
-        }
-        else
-        {
-            w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
-        }
-
-        w.Close();
-        GemvGroup(w, k, layer.WeightIh, i, gh, 0, gh, group, "x", xs, "gates", rs, 0);
+        WriteInputProducts(w, k, layer, group, xs, rs, gru ? $"ref {Names.Unsafe}.Add(ref gh, s * {gh})" : null);
         string recurrent = gru ? "gh" : "gates";
         int recurrentStride = gru ? gh : rs;
         GemvGroup(w, k, layer.WeightHh, h, gh, 0, m.Cell == CellKind.GruResetBefore ? 2 * h : gh, group, "h", ss, recurrent, recurrentStride, 0);
@@ -119,16 +100,108 @@ internal static class CellEmitter
         w.Open($"for (int s = 0; s < {group}; s++)");
         w.Line($"ref float r = ref {Names.Unsafe}.Add(ref rec, s * {rs});");
         w.Line($"ref float st = ref {Names.Unsafe}.Add(ref state, s * {ss});");
-        string update = m.Cell switch
+        w.Line(UpdateCall(layer, "r", "st", $"{Names.Unsafe}.Add(ref gh, s * {gh})"));
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// The forward steps of one stream over <paramref name="group"/> consecutive records (a chunk of a sequence): the
+    /// input products W_ih^T x_t of all of them first, each weight read once for the chunk (x_t does not depend on the
+    /// state), then step by step the recurrent product and the cell update. The sums are taken in LayerNForward's
+    /// order (biases, W_ih rows, W_hh rows), so a chunk equals that many steps bit for bit.
+    /// </summary>
+    public static void WriteForwardChunk(SourceWriter w, KernelEmitter k, ModelLayout layout, LayerLayout layer, int group)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, gh = m.GateSize, l = layer.Index, rs = layout.StepRecordSize;
+        w.Line($"// Layer {l} over {group} consecutive steps: inputs and records {rs} floats apart, one state.");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}ForwardChunk(ref float p, ref float x, ref float state, ref float rec, bool reverse)");
+        WriteLocals(w, layer, gh);
+        WriteInputProducts(w, k, layer, group, rs, rs, null);
+        w.Open($"for (int s = 0; s < {group}; s++)");
+        w.Line($"ref float r = ref {Names.Unsafe}.Add(ref rec, s * {rs});");
+        w.Line($"ref float ga = ref {At("r", layer.RecordGates)};");
+        string? sweep = layer.Sweeps ? "reverse != ((s & 1) != 0)" : null;
+        switch (m.Cell)
         {
-            CellKind.Gru => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}), ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)}, ref {At("r", layer.RecordAux)});",
-            CellKind.GruResetBefore => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {Names.Unsafe}.Add(ref gh, s * {gh}), ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)});",
-            CellKind.Rnn => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {At("st", layer.StateH)}, ref {At("r", layer.RecordH)});",
-            _ => $"Layer{l}Update(ref {At("r", layer.RecordGates)}, ref {At("st", layer.StateH)}, ref {At("st", layer.StateC)}, ref {At("r", layer.RecordC)}, ref {At("r", layer.RecordH)}{(m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "")});",
+            case CellKind.Gru:
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep);
+                break;
+            case CellKind.GruResetBefore:
+                w.Line($"ref float rh = ref {At("r", layer.RecordAux)};");
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
+                Gemv(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h", "gh");
+                w.Line($"Layer{l}Reset(ref ga, ref gh, ref h, ref rh);");
+                Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
+                break;
+            default:
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true);
+                break;
+        }
+
+        w.Line(UpdateCall(layer, "r", "state", "gh"));
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// The locals of the group and chunk forms: h (in the state), gates (in the record), and for a GRU its recurrent
+    /// accumulator gh on the stack, <paramref name="gruHidden"/> floats. Returns whether the layer is a GRU.
+    /// </summary>
+    private static bool WriteLocals(SourceWriter w, LayerLayout layer, int gruHidden)
+    {
+        w.Line($"ref float h = ref {At("state", layer.StateH)};");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        if (!layer.Model.IsGru)
+        {
+            return false;
+        }
+
+        w.Line(Names.AlignedStack("hidden", $"{gruHidden}"));
+        w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
+        return true;
+    }
+
+    /// <summary>
+    /// The input products of <paramref name="group"/> steps or streams: gates_s = b_ih (+ b_hh unless GRU) + W_ih^T x_s,
+    /// inputs <paramref name="xs"/> and records <paramref name="rs"/> floats apart; a GRU's recurrent accumulator
+    /// <paramref name="gruHidden"/> (for stream s), when given, starts at b_hh.
+    /// </summary>
+    private static void WriteInputProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, int group, int xs, int rs, string? gruHidden)
+    {
+        int gh = layer.Model.GateSize;
+        w.Open($"for (int s = 0; s < {group}; s++)");
+        if (layer.Model.IsGru)
+        {
+            w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
+            if (gruHidden is not null)
+            {
+                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, {gruHidden});");
+            }
+        }
+        else
+        {
+            w.Line($"{k.Add(gh)}(ref {At("p", layer.BiasIh)}, ref {At("p", layer.BiasHh)}, ref {Names.Unsafe}.Add(ref gates, s * {rs}));");
+        }
+
+        w.Close();
+        GemvGroup(w, k, layer.WeightIh, layer.Model.InputSize, gh, 0, gh, group, "x", xs, "gates", rs, 0);
+    }
+
+    /// <summary>The cell update of the step recorded at <paramref name="r"/> over the state at <paramref name="st"/>.</summary>
+    private static string UpdateCall(LayerLayout layer, string r, string st, string gh)
+    {
+        LayerModel m = layer.Model;
+        int l = layer.Index;
+        return m.Cell switch
+        {
+            CellKind.Gru => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {gh}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)}, ref {At(r, layer.RecordAux)});",
+            CellKind.GruResetBefore => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {gh}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)});",
+            CellKind.Rnn => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)});",
+            _ => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(st, layer.StateC)}, ref {At(r, layer.RecordC)}, ref {At(r, layer.RecordH)}{(m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "")});",
         };
-        w.Line(update);
-        w.Close();
-        w.Close();
     }
 
     /// <summary>The group form of <see cref="Gemv"/>: streams' vectors <paramref name="vStride"/> apart, accumulators <paramref name="accStride"/> apart.</summary>

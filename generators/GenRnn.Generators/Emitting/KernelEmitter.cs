@@ -44,6 +44,16 @@ internal sealed class KernelEmitter
         return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks, bf16));
     }
 
+    /// <summary>
+    /// dst += W1^T v1 over one or two column blocks, in registers from start to end (the <see cref="Affine"/> kernel
+    /// started from dst instead of biases): the recurrent product of a step whose input product is already in dst.
+    /// </summary>
+    public string AffineAccumulate(int k, params int[] widths)
+    {
+        string name = $"AffineAcc_{k}x{string.Join("x", widths)}";
+        return Request(name, w => AffineKernel.Write(w, name, k, 0, widths, _registerBlocks, bf16: false, accumulate: true));
+    }
+
     /// <summary>acc_g[0..N) += sum over k &lt; K of v_g[k] * w[k*S + n] for g &lt; G streams (v_g = v + g*VS, acc_g = acc + g*AS): each weight load serves every stream.</summary>
     public string GemvGroup(int k, int n, int s, int g, int vs, int accStride) =>
         Request($"Gemv{g}_{k}x{n}s{s}v{vs}a{accStride}", w => WriteGemvGroup(w, $"Gemv{g}_{k}x{n}s{s}v{vs}a{accStride}", k, n, s, g, vs, accStride));

@@ -232,8 +232,36 @@ internal static class ModelEmitter
         w.Line();
     }
 
+    /// <summary>
+    /// ForwardGroup or ForwardChunk: every layer's method of that form (<paramref name="layerCall"/> after "LayerN",
+    /// {0} the layer's input), then the head of each of the <paramref name="count"/> records.
+    /// </summary>
+    private static void WriteSeveralSteps(SourceWriter w, ModelLayout layout, int count, string signature, string input0, string layerCall)
+    {
+        w.Line(Names.MethodImpl);
+        w.Open(signature);
+        foreach (LayerLayout l in layout.Layers)
+        {
+            string input = l.Index == 0 ? input0 : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
+            w.Line($"Layer{l.Index}" + string.Format(System.Globalization.CultureInfo.InvariantCulture, layerCall, input));
+        }
+
+        if (layout.Model.HasHead)
+        {
+            w.Open($"for (int g = 0; g < {count}; g++)");
+            w.Line($"ref float r = ref {U}.Add(ref rec, g * StepRecordSize);");
+            w.Line($"HeadForward(ref p, ref {CellEmitter.At("r", layout.Top.RecordH)}, ref {CellEmitter.At("r", layout.RecordOutput)});");
+            w.Close();
+        }
+
+        w.Close();
+    }
+
     /// <summary>Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack.</summary>
     private static int StreamGroup(ModelLayout layout) => 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
+
+    /// <summary>Steps of a sequence that Forward runs together (ModelLayout.ChunksSequences), as many as StepStreams' streams; 1 for none.</summary>
+    private static int SequenceChunk(ModelLayout layout) => layout.ChunksSequences ? StreamGroup(layout) : 1;
 
     private static void WriteStepStreams(SourceWriter w, ModelLayout layout)
     {
@@ -272,7 +300,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>The untraced Forward overloads (float inputs and tokens, over ref State or a flat state).</summary>
-    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout)
+    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, int chunk)
     {
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
@@ -280,13 +308,13 @@ internal static class ModelEmitter
         w.Line("/// <summary>Runs a sequence of token ids.</summary>");
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
         w.Line();
-        WriteSequence(w, kernels, layout, tokens: false, traced: false);
-        WriteSequence(w, kernels, layout, tokens: true, traced: false);
+        WriteSequence(w, kernels, layout, tokens: false, traced: false, chunk);
+        WriteSequence(w, kernels, layout, tokens: true, traced: false, chunk);
     }
 
     private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
-        WriteUntracedForward(w, kernels, layout);
+        WriteUntracedForward(w, kernels, layout, SequenceChunk(layout));
         w.Line("/// <summary>Runs a sequence and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(inputs, state.AsSpan(), outputs, trace);");
         w.Line();
@@ -294,15 +322,17 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, kernels, layout, tokens: false, traced: true);
-        WriteSequence(w, kernels, layout, tokens: true, traced: true);
+        WriteSequence(w, kernels, layout, tokens: false, traced: true, SequenceChunk(layout));
+        WriteSequence(w, kernels, layout, tokens: true, traced: true, SequenceChunk(layout));
     }
 
     /// <summary>
-    /// One of the four sequence forward passes. Untraced, one record on the stack serves every step; traced, the trace
-    /// holds the initial state, then one record per step, each with its input (what Backward reads).
+    /// One of the four sequence forward passes. Untraced, records on the stack serve every step; traced, the trace holds
+    /// the initial state, then one record per step, each with its input (what Backward reads). With <paramref name="chunk"/>
+    /// &gt; 1, the steps go that many at a time through ForwardChunk (which shares each input weight among them), the
+    /// rest one by one.
     /// </summary>
-    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced)
+    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced, int chunk)
     {
         string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
         w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
@@ -329,26 +359,32 @@ internal static class ModelEmitter
         }
         else
         {
-            w.Line(Names.AlignedStack("record", "StepRecordSize"));
+            w.Line(Names.AlignedStack("record", chunk > 1 ? $"{chunk} * StepRecordSize" : "StepRecordSize"));
         }
 
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Open("for (int t = 0; t < steps; t++)");
-        if (traced)
+        w.Line("int t = 0;");
+        if (chunk > 1)
         {
-            w.Line($"{Names.Span} record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);");
+            w.Open($"for (; t + {chunk} <= steps; t += {chunk})");
+            WriteRecords(w, tokens, traced, $"{chunk} * StepRecordSize");
+            w.Open($"for (int g = 0; g < {chunk}; g++)");
+            WriteInput(w, tokens, "t + g", $"g * StepRecordSize");
+            w.Close();
+            w.Line($"ForwardChunk(ref p, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
+            w.Open($"for (int g = 0; g < {chunk}; g++)");
+            w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, g * StepRecordSize + RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), (t + g) * OutputSize));");
+            w.Close();
+            w.Close();
         }
 
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
+        w.Open("for (; t < steps; t++)");
+        WriteRecords(w, tokens, traced, "StepRecordSize");
         string x = "rec";
-        if (tokens)
+        if (tokens || traced)
         {
-            w.Line("LoadToken(ref p, tokens[t], ref rec);");
-        }
-        else if (traced)
-        {
-            w.Line("inputs.Slice(t * InputSize, InputSize).CopyTo(record);");
+            WriteInput(w, tokens, "t", "0");
         }
         else
         {
@@ -360,6 +396,25 @@ internal static class ModelEmitter
         w.Close();
         w.Close();
         w.Line();
+    }
+
+    /// <summary>"rec": the records of the steps from t on (in the trace), or the stack's.</summary>
+    private static void WriteRecords(SourceWriter w, bool tokens, bool traced, string length)
+    {
+        if (traced)
+        {
+            w.Line($"{Names.Span} record = data.Slice(TraceHeader + t * StepRecordSize, {length});");
+        }
+
+        w.Line($"ref float rec = ref {MM}.GetReference(record);");
+    }
+
+    /// <summary>Writes step <paramref name="step"/>'s input vector at the start of the record <paramref name="at"/> floats into "record".</summary>
+    private static void WriteInput(SourceWriter w, bool tokens, string step, string at)
+    {
+        w.Line(tokens
+            ? $"LoadToken(ref p, tokens[{step}], ref {BlockedMatrix.Ref("rec", at)});"
+            : $"inputs.Slice({(step.Contains(" ") ? $"({step})" : step)} * InputSize, InputSize).CopyTo({(at == "0" ? "record" : $"record.Slice({at})")});");
     }
 
     private static void WriteBackward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, string self)
@@ -576,7 +631,7 @@ internal static class ModelEmitter
         }
 
         WriteStep(w, layout, kernels);
-        WriteUntracedForward(w, kernels, layout);
+        WriteUntracedForward(w, kernels, layout, chunk: 1); // the snapshot has no chunk kernels: one step at a time
         w.Close();
         w.Line();
     }
@@ -613,23 +668,16 @@ internal static class ModelEmitter
         {
             w.Line();
             w.Line($"// One step of {group} streams: x, states and records each {group} rows apart.");
-            w.Line(Names.MethodImpl);
-            w.Open("private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)");
-            foreach (LayerLayout l in layout.Layers)
-            {
-                string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-                w.Line($"Layer{l.Index}ForwardGroup(ref p, ref {input}, ref s, ref rec);");
-            }
+            WriteSeveralSteps(w, layout, group, "private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)", "x", "ForwardGroup(ref p, ref {0}, ref s, ref rec);");
+        }
 
-            if (m.HasHead)
-            {
-                w.Open($"for (int g = 0; g < {group}; g++)");
-                w.Line($"ref float r = ref {U}.Add(ref rec, g * StepRecordSize);");
-                w.Line($"HeadForward(ref p, ref {CellEmitter.At("r", layout.Top.RecordH)}, ref {CellEmitter.At("r", layout.RecordOutput)});");
-                w.Close();
-            }
-
-            w.Close();
+        int chunk = SequenceChunk(layout);
+        if (chunk > 1)
+        {
+            w.Line();
+            w.Line($"// {chunk} consecutive steps of one sequence, their records (inputs in place) each StepRecordSize apart; reverse is the");
+            w.Line("// sweep direction of the first (see LayerLayout.Sweeps).");
+            WriteSeveralSteps(w, layout, chunk, "private static void ForwardChunk(ref float p, ref float rec, ref float s, bool reverse)", "rec", "ForwardChunk(ref p, ref {0}, ref s, ref rec, reverse);");
         }
 
         foreach (LayerLayout l in layout.Layers)
@@ -638,6 +686,12 @@ internal static class ModelEmitter
             {
                 w.Line();
                 CellEmitter.WriteForwardGroup(w, kernels, layout, l, group);
+            }
+
+            if (chunk > 1)
+            {
+                w.Line();
+                CellEmitter.WriteForwardChunk(w, kernels, layout, l, chunk);
             }
 
             w.Line();

@@ -167,7 +167,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
@@ -183,7 +184,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
@@ -207,7 +209,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
@@ -227,7 +230,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);

@@ -169,7 +169,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
@@ -185,7 +186,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
@@ -209,7 +211,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
@@ -229,7 +232,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);

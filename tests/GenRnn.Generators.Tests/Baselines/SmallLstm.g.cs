@@ -168,7 +168,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), t * InputSize), ref rec, ref s, false);
@@ -184,7 +185,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
             LoadToken(ref p, tokens[t], ref rec);
@@ -208,7 +210,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
@@ -228,7 +231,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-        for (int t = 0; t < steps; t++)
+        int t = 0;
+        for (; t < steps; t++)
         {
             global::System.Span<float> record = data.Slice(TraceHeader + t * StepRecordSize, StepRecordSize);
             ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
