@@ -4,7 +4,7 @@ using System.Linq;
 namespace GenRnn.Generators.Emitting;
 
 /// <summary>
-/// The forward kernel of a layer's gates: dst = b1 + W1^T v1 (+ b2 + W2^T v2) over one or two column blocks of the
+/// The forward kernel of a layer's gates: dst = b1 + W1^T v1 (+ b2 + W2^T v2) over one to four column blocks of the
 /// blocked weight layout (GenRnn.ParameterTensor.BlockWidth), the last of which may be partial.
 /// </summary>
 /// <remarks>
@@ -41,7 +41,10 @@ internal static class AffineKernel
             }
 
             w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
-            WritePasses(w, Slots(widths, lanes, w.VectorLanes), pass, k1, k2, widths, bf16, accumulate);
+            // Vector512 over more than two blocks (the layers of LayerLayout.BlocksPerCall): one pass over all four
+            // blocks' rows, 16 of the 32 registers, so that four weight streams are read at once.
+            int slots = lanes == Lanes.V512 && widths.Length > 2 ? System.Math.Min(24, registerBlocks * widths.Length) : pass;
+            WritePasses(w, Slots(widths, lanes, w.VectorLanes), slots, k1, k2, widths, bf16, accumulate);
             w.Close();
             opened = true;
         }

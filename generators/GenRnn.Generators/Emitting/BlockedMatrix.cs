@@ -53,7 +53,8 @@ internal static class BlockedMatrix
     /// <summary>
     /// Writes the calls that compute all <paramref name="n"/> gate pre-activations of a layer:
     /// dst = b1 + W1^T v1 (+ b2 + W2^T v2), W1 and W2 blocked K1 x N and K2 x N matrices of the parameters "p".
-    /// Blocks go two per call (a loop over pairs of full blocks); an odd full block goes with the partial last one.
+    /// Full blocks go <paramref name="blocks"/> per call (a loop over groups of them); the full blocks left over go with
+    /// the partial last one in one more call.
     /// </summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="kernels">The model's kernels.</param>
@@ -64,18 +65,19 @@ internal static class BlockedMatrix
     /// <param name="bf16">Whether the matrices are bfloat16 pairs in the snapshot's buffer "q".</param>
     /// <param name="reverse">A bool expression: when true, the pairs of full blocks go last to first; null for always first to last.</param>
     /// <param name="accumulate">dst += W1^T v1 instead (no biases, no second matrix, float weights).</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false)
+    /// <param name="blocks">Full blocks per kernel call: 2, or 4 for the layers of LayerLayout.BlocksPerCall.</param>
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
         {
-            // Block-pair loop: each iteration moves two blocks on (128 columns, 128 K floats of each matrix, or 128
-            // ceil(K/2) words of bfloat16 pairs in the snapshot's buffer "q").
+            // Block-group loop: each iteration moves that many blocks on (64 columns each, 64 K floats of each matrix
+            // per column, or 64 ceil(K/2) words of bfloat16 pairs in the snapshot's buffer "q").
             string At(string buffer, int offset, int perColumn) => loop.Length == 0
                 ? CellEmitter.At(buffer, offset + (column * perColumn))
-                : $"{Names.Unsafe}.Add(ref {buffer}, {offset + (column * perColumn)} + {loop} * {2 * Width * perColumn})";
+                : $"{Names.Unsafe}.Add(ref {buffer}, {offset + (column * perColumn)} + {loop} * {blocks * Width * perColumn})";
             string Matrix((int W, int K, string V, int B) m) => bf16 ? At("q", m.W, (m.K + 1) / 2) : At("p", m.W, m.K);
-            string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {2 * Width}"));
+            string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {blocks * Width}"));
             string matrices = $"ref {Matrix(first)}, ref {first.V}";
             if (accumulate)
             {
@@ -94,22 +96,23 @@ internal static class BlockedMatrix
 
         string Kernel(params int[] widths) => accumulate ? kernels.AffineAccumulate(first.K, widths) : kernels.Affine(bf16, first.K, k2, widths);
         int full = n / Width, tail = n % Width;
-        int pairs = (full % 2 == 1 && tail > 0 ? full - 1 : full) / 2;
-        if (pairs > 1)
+        int groups = full / blocks;
+        int[] group = Enumerable.Repeat(Width, blocks).ToArray();
+        if (groups > 1)
         {
-            // Every block pair is computed alone, so the order (reversed on alternate steps) changes no result.
-            writer.Open($"for (int i = 0; i < {pairs}; i++)");
-            writer.Line(reverse is null ? "int blk = i;" : $"int blk = {reverse} ? {pairs - 1} - i : i;");
-            writer.Line(Kernel(Width, Width) + Args(0, "blk"));
+            // Every group of blocks is computed alone, so the order (reversed on alternate steps) changes no result.
+            writer.Open($"for (int i = 0; i < {groups}; i++)");
+            writer.Line(reverse is null ? "int blk = i;" : $"int blk = {reverse} ? {groups - 1} - i : i;");
+            writer.Line(Kernel(group) + Args(0, "blk"));
             writer.Close();
         }
-        else if (pairs == 1)
+        else if (groups == 1)
         {
-            writer.Line(Kernel(Width, Width) + Args(0, ""));
+            writer.Line(Kernel(group) + Args(0, ""));
         }
 
-        int column = pairs * 2 * Width;
-        int[] rest = Enumerable.Repeat(Width, full - (2 * pairs)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
+        int column = groups * blocks * Width;
+        int[] rest = Enumerable.Repeat(Width, full - (blocks * groups)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
         if (rest.Length > 0)
         {
             writer.Line(Kernel(rest) + Args(column, ""));

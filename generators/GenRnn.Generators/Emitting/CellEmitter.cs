@@ -31,8 +31,8 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep);
-                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
+                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
@@ -48,7 +48,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";
@@ -127,7 +127,7 @@ internal static class CellEmitter
         switch (m.Cell)
         {
             case CellKind.Gru:
-                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep);
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.BlocksPerCall);
                 break;
             case CellKind.GruResetBefore:
                 w.Line($"ref float rh = ref {At("r", layer.RecordAux)};");
@@ -137,7 +137,7 @@ internal static class CellEmitter
                 Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
                 break;
             default:
-                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true);
+                BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true, blocks: layer.BlocksPerCall);
                 break;
         }
 

@@ -36,6 +36,10 @@ public sealed class ReferenceAgreementTests
 
     [Fact] public void GateBlocksInPairsWithVector256AndThreeAccumulators() => Compare<BlockPairsVector256>(8, tokens: false, fromLogits: false, weightScale: 0.15);
 
+    [Fact] public void FourGateBlocksPerKernelLstm() => Compare<FourBlockLstm>(9, tokens: false, fromLogits: false, weightScale: 0.15);
+
+    [Fact] public void FourGateBlocksPerKernelGru() => Compare<FourBlockGru>(10, tokens: false, fromLogits: false, weightScale: 0.15);
+
     [Fact] public void GateBlocksInPairsWithScalarCode() => Compare<BlockPairsScalar>(8, tokens: false, fromLogits: false, weightScale: 0.15);
 
     // Wide layers get smaller weights: at +-0.5 a 150-wide tanh RNN is chaotic and float32 rounding alone grows past

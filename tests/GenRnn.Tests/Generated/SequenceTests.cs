@@ -17,6 +17,17 @@ public partial class ChunkedEmbeddingPeephole;
 [Dense(3, Activation = Activation.Sigmoid)]
 public partial class ChunkedRnn1997Lstm;
 
+// Layers of 8 blocks or more under 512 KB, whose forward kernels take four blocks per call (LayerLayout.BlocksPerCall):
+// two groups, swept in alternating directions, and a partial block.
+[RecurrentModel]
+[Lstm(20, 130)]
+[Dense(5)]
+public partial class FourBlockLstm;
+
+[RecurrentModel]
+[Gru(10, 180)]
+public partial class FourBlockGru;
+
 [RecurrentModel(VectorWidth = 256)]
 [Gru(60, 64)]
 [Dense(7, Activation = Activation.Tanh)]
@@ -53,6 +64,10 @@ public sealed class SequenceTests
     [Fact] public void ChunkedOneHotTokensGruVector256() => Check<ChunkedOneHotGru>(tokens: true);
 
     [Fact] public void ChunkedGruVector256() => Check<ChunkedOneHotGru>(tokens: false);
+
+    [Fact] public void FourBlocksPerKernelLstm() => Check<FourBlockLstm>(tokens: false);
+
+    [Fact] public void FourBlocksPerKernelGru() => Check<FourBlockGru>(tokens: false);
 
     [Fact] public void SweepingLayersInPairsOfBlocks() => Check<BlockPairs>(tokens: false);
 

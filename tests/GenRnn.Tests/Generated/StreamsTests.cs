@@ -18,6 +18,10 @@ public sealed class StreamsTests
 
     [Fact] public void SeveralWeightBlocksVector256() => Check<MultiBlockVector256>();
 
+    [Fact] public void FourBlocksPerKernelLstm() => Check<FourBlockLstm>();
+
+    [Fact] public void FourBlocksPerKernelGru() => Check<FourBlockGru>();
+
     [Fact]
     public void RejectsLengthsThatDoNotAgree()
     {
