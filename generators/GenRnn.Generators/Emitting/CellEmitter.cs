@@ -23,6 +23,7 @@ internal static class CellEmitter
             ? $"private static void Layer{l}ForwardBFloat16(ref float p, ref uint q, ref float x, ref float state, ref float rec, bool reverse)"
             : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)");
         string? sweep = layer.Sweeps ? "reverse" : null;
+        int blocks = bf16 ? 2 : layer.BlocksPerCall; // the bfloat16 kernel over four blocks spills (LayerLayout.BlocksPerCall)
         int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
         w.Line($"ref float h = ref {At("state", layer.StateH)};");
@@ -31,8 +32,8 @@ internal static class CellEmitter
             case CellKind.Gru:
                 w.Line(Names.AlignedStack("hidden", $"{gh}"));
                 w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
-                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: blocks);
+                BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep, blocks: blocks);
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
@@ -48,7 +49,7 @@ internal static class CellEmitter
                 w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
                 break;
             default:
-                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: bf16 ? 2 : layer.BlocksPerCall);
+                BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: blocks);
                 if (m.IsLstm)
                 {
                     string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";

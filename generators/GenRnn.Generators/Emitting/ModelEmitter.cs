@@ -368,7 +368,7 @@ internal static class ModelEmitter
         if (chunk > 1)
         {
             w.Open($"for (; t + {chunk} <= steps; t += {chunk})");
-            WriteRecords(w, tokens, traced, $"{chunk} * StepRecordSize");
+            WriteRecords(w, traced, $"{chunk} * StepRecordSize");
             w.Open($"for (int g = 0; g < {chunk}; g++)");
             WriteInput(w, tokens, "t + g", $"g * StepRecordSize");
             w.Close();
@@ -380,7 +380,7 @@ internal static class ModelEmitter
         }
 
         w.Open("for (; t < steps; t++)");
-        WriteRecords(w, tokens, traced, "StepRecordSize");
+        WriteRecords(w, traced, "StepRecordSize");
         string x = "rec";
         if (tokens || traced)
         {
@@ -399,7 +399,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>"rec": the records of the steps from t on (in the trace), or the stack's.</summary>
-    private static void WriteRecords(SourceWriter w, bool tokens, bool traced, string length)
+    private static void WriteRecords(SourceWriter w, bool traced, string length)
     {
         if (traced)
         {
