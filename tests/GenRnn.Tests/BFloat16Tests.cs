@@ -84,6 +84,10 @@ public class BFloat16Tests
 
     [Fact] public void SnapshotOfAWideLstm() => AssertSnapshot<BFloat16Lstm64x256>(3, m => m.ToBFloat16());
 
+    [Fact] public void SnapshotWithChainedAccumulators() => AssertSnapshot<BFloat16Chains>(4, m => m.ToBFloat16());
+
+    [Fact] public void SnapshotWithChainedAccumulatorsVector256() => AssertSnapshot<BFloat16ChainsVector256>(4, m => m.ToBFloat16());
+
     [Fact]
     public void SnapshotStepsAllocateNothing()
     {

@@ -20,8 +20,11 @@ internal static class AffineKernel
     /// <summary>Gate rows per block; equals BlockedMatrix.Width.</summary>
     private const int Block = BlockedMatrix.Width;
 
-    /// <summary>Writes the kernel; with <paramref name="accumulate"/> (one float matrix only), dst += W1^T v1 instead.</summary>
-    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks, bool bf16, bool accumulate = false)
+    /// <summary>
+    /// Writes the kernel; with <paramref name="accumulate"/> (one float matrix only), dst += W1^T v1 instead. With
+    /// <paramref name="chains"/>, a pass of fewer than 8 accumulators splits each into 2 or 4 chains (see Chains).
+    /// </summary>
+    public static void Write(SourceWriter w, string name, int k1, int k2, int[] widths, int registerBlocks, bool bf16, bool accumulate = false, bool chains = false)
     {
         string second = k2 > 0 ? $" + b2 + W2^T v2 (W2 {k2} rows)" : "";
         string columns = $"over blocks of {string.Join(" and ", widths)} columns{(bf16 ? "; matrices in bfloat16 pairs of rows" : "")}";
@@ -44,7 +47,7 @@ internal static class AffineKernel
             // Vector512 over more than two blocks (the layers of LayerLayout.BlocksPerCall): one pass over all four
             // blocks' rows, 16 of the 32 registers, so that four weight streams are read at once.
             int slots = lanes == Lanes.V512 && widths.Length > 2 ? System.Math.Min(24, registerBlocks * widths.Length) : pass;
-            WritePasses(w, Slots(widths, lanes, w.VectorLanes), slots, k1, k2, widths, bf16, accumulate);
+            WritePasses(w, Slots(widths, lanes, w.VectorLanes), slots, k1, k2, widths, bf16, accumulate, chains);
             w.Close();
             opened = true;
         }
@@ -54,7 +57,7 @@ internal static class AffineKernel
             w.Open("else");
         }
 
-        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths, bf16, accumulate);
+        WritePasses(w, Slots(widths, Lanes.Scalar, w.VectorLanes), pass, k1, k2, widths, bf16, accumulate, chains);
         if (opened)
         {
             w.Close();
@@ -93,11 +96,23 @@ internal static class AffineKernel
         return slots;
     }
 
-    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths, bool bf16, bool accumulate)
+    /// <summary>
+    /// Independent FMA chains per accumulator in a pass of <paramref name="slots"/> accumulators: a chain waits four
+    /// cycles per FMA and the core issues two a cycle, so 8 chains keep it busy. A small layer (an RNN (8, 32) has two
+    /// Vector512 accumulators over 40 rows) is otherwise one long dependency chain: rows k = c (mod chains) go to chain c,
+    /// summed at the end as (c0 + c1) + (c2 + c3). That changes the order of the sums, so models whose kernels chain
+    /// run StepStreams one stream at a time and Forward one step at a time (ModelLayout.ChainsAccumulators).
+    /// </summary>
+    public static int Chains(int slots) => slots >= 8 ? 1 : slots >= 4 ? 2 : 4;
+
+    private static string Acc(int slot, int chain) => chain == 0 ? $"a{slot}" : $"a{slot}_{chain}";
+
+    private static void WritePasses(SourceWriter w, List<Slot> slots, int pass, int k1, int k2, int[] widths, bool bf16, bool accumulate, bool chains)
     {
         for (int first = 0; first < slots.Count; first += pass)
         {
             List<Slot> group = slots.Skip(first).Take(pass).ToList();
+            int c = chains && !accumulate ? Chains(group.Count) : 1;
             w.Open();
             for (int i = 0; i < group.Count; i++)
             {
@@ -105,37 +120,45 @@ internal static class AffineKernel
                 string at = Offset(slot.Block * Block + slot.Column);
                 string bias = accumulate ? slot.Lanes.Load("dst", at) : k2 > 0 ? $"{slot.Lanes.Load("b1", at)} + {slot.Lanes.Load("b2", at)}" : slot.Lanes.Load("b1", at);
                 w.Line($"var a{i} = {bias};");
+                for (int chain = 1; chain < c; chain++)
+                {
+                    w.Line($"var {Acc(i, chain)} = {slot.Lanes.Zero};");
+                }
             }
 
             if (bf16)
             {
-                WritePairProduct(w, group, k1, widths, "w1", "v1");
+                WritePairProduct(w, group, k1, widths, "w1", "v1", c);
                 if (k2 > 0)
                 {
-                    WritePairProduct(w, group, k2, widths, "w2", "v2");
+                    WritePairProduct(w, group, k2, widths, "w2", "v2", c);
                 }
             }
             else
             {
-                WriteProduct(w, group, k1, widths, "w1", "v1");
+                WriteProduct(w, group, k1, widths, "w1", "v1", c);
                 if (k2 > 0)
                 {
-                    WriteProduct(w, group, k2, widths, "w2", "v2");
+                    WriteProduct(w, group, k2, widths, "w2", "v2", c);
                 }
             }
 
             for (int i = 0; i < group.Count; i++)
             {
                 Slot slot = group[i];
-                w.Line(slot.Lanes.Store("dst", Offset(slot.Block * Block + slot.Column), $"a{i}"));
+                string sum = c == 1 ? $"a{i}" : c == 2 ? $"a{i} + {Acc(i, 1)}" : $"(a{i} + {Acc(i, 1)}) + ({Acc(i, 2)} + {Acc(i, 3)})";
+                w.Line(slot.Lanes.Store("dst", Offset(slot.Block * Block + slot.Column), sum));
             }
 
             w.Close();
         }
     }
 
-    /// <summary>The k loop of one product: each block's row advances by the block's width (its stride).</summary>
-    private static void WriteProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v)
+    /// <summary>
+    /// The k loop of one product: each block's row advances by the block's width (its stride). With chains, the loop
+    /// takes that many rows per iteration, row k + c into chain c, and the last K mod chains rows follow it.
+    /// </summary>
+    private static void WriteProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v, int chains)
     {
         w.Open();
         int[] blocks = group.Select(s => s.Block).Distinct().ToArray();
@@ -144,35 +167,58 @@ internal static class AffineKernel
             w.Line($"ref float row{j} = ref {CellEmitter.At(matrix, j * Block * k)};");
         }
 
-        w.Open($"for (int k = 0; k < {k}; k++)");
-        w.Line($"float e = {Names.Unsafe}.Add(ref {v}, k);");
+        int whole = k / chains * chains;
+        if (whole > 0)
+        {
+            w.Open(chains == 1 ? $"for (int k = 0; k < {k}; k++)" : $"for (int k = 0; k < {whole}; k += {chains})");
+            for (int c = 0; c < chains; c++)
+            {
+                WriteRow(w, group, widths, v, chains == 1 ? "k" : $"k + {c}", c, c);
+            }
+
+            foreach (int j in blocks)
+            {
+                w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {chains * widths[j]});");
+            }
+
+            w.Close();
+        }
+
+        for (int c = 0; c < k - whole; c++)
+        {
+            w.Open();
+            WriteRow(w, group, widths, v, Offset(whole + c), c, c);
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    /// <summary>The FMAs of one row: element <paramref name="index"/> of v times the row <paramref name="row"/> rows on, into chain <paramref name="chain"/>.</summary>
+    private static void WriteRow(SourceWriter w, List<Slot> group, int[] widths, string v, string index, int row, int chain)
+    {
+        string e = chain == 0 && row == 0 ? "e" : $"e{row}";
+        w.Line($"float {e} = {Names.Unsafe}.Add(ref {v}, {index});");
         foreach (Lanes lanes in group.Select(s => s.Lanes).Distinct().Where(l => l.IsVector))
         {
-            w.Line($"var x{lanes.Width} = {lanes.Broadcast("e")};");
+            w.Line($"var x{lanes.Width}{(e == "e" ? "" : $"_{row}")} = {lanes.Broadcast(e)};");
         }
 
         for (int i = 0; i < group.Count; i++)
         {
             Slot slot = group[i];
-            string x = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}" : "e";
-            w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.Load($"row{slot.Block}", Offset(slot.Column)), x, $"a{i}")};");
+            string x = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}{(e == "e" ? "" : $"_{row}")}" : e;
+            w.Line($"{Acc(i, chain)} = {slot.Lanes.Fma(slot.Lanes.Load($"row{slot.Block}", Offset((row * widths[slot.Block]) + slot.Column)), x, Acc(i, chain))};");
         }
-
-        foreach (int j in blocks)
-        {
-            w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {widths[j]});");
-        }
-
-        w.Close();
-        w.Close();
     }
 
     /// <summary>
     /// The k loop over bfloat16 pairs: each word holds rows k (upper half) and k + 1 (lower half), widened with a mask
     /// and a shift; the FMAs run in the same order as the float kernel's, so the result equals the float kernel's on
-    /// the rounded weights bit for bit. An odd K ends with an upper half alone.
+    /// the rounded weights bit for bit. An odd K ends with an upper half alone. With chains, row k goes to chain k mod
+    /// chains as in the float kernel: a word's halves to chains c and c + 1, chains / 2 words per iteration.
     /// </summary>
-    private static void WritePairProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v)
+    private static void WritePairProduct(SourceWriter w, List<Slot> group, int k, int[] widths, string matrix, string v, int chains)
     {
         w.Open();
         int pairs = (k + 1) / 2;
@@ -182,27 +228,42 @@ internal static class AffineKernel
             w.Line($"ref uint row{j} = ref {CellEmitter.At(matrix, j * Block * pairs)};");
         }
 
-        if (k / 2 > 0)
+        int words = System.Math.Max(1, chains / 2), full = k / 2, whole = full / words * words;
+        if (whole > 0)
         {
-            w.Open($"for (int k = 0; k < {k / 2 * 2}; k += 2)");
-            WritePairStep(w, group, widths, v, "k", both: true);
+            w.Open($"for (int k = 0; k < {whole * 2}; k += {words * 2})");
+            for (int u = 0; u < words; u++)
+            {
+                WritePairStep(w, group, widths, v, u == 0 ? "k" : $"k + {2 * u}", u, both: true, chains == 1 ? 0 : 2 * u, chains == 1 ? 0 : (2 * u) + 1);
+            }
+
             foreach (int j in blocks)
             {
-                w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {widths[j]});");
+                w.Line($"row{j} = ref {Names.Unsafe}.Add(ref row{j}, {words * widths[j]});");
             }
 
             w.Close();
         }
 
+        for (int u = 0; u < full - whole; u++)
+        {
+            WritePairStep(w, group, widths, v, Offset(2 * (whole + u)), u, both: true, chains == 1 ? 0 : 2 * u, chains == 1 ? 0 : (2 * u) + 1);
+        }
+
         if (k % 2 == 1)
         {
-            WritePairStep(w, group, widths, v, (k - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), both: false);
+            WritePairStep(w, group, widths, v, Offset(k - 1), full - whole, both: false, (k - 1) % chains, 0);
         }
 
         w.Close();
     }
 
-    private static void WritePairStep(SourceWriter w, List<Slot> group, int[] widths, string v, string k, bool both)
+    /// <summary>
+    /// One bfloat16 word per slot, <paramref name="word"/> words on from the row pointer: its upper half times v[k]
+    /// into chain <paramref name="high"/>, and with <paramref name="both"/> its lower half times v[k + 1] into chain
+    /// <paramref name="low"/>.
+    /// </summary>
+    private static void WritePairStep(SourceWriter w, List<Slot> group, int[] widths, string v, string k, int word, bool both, int high, int low)
     {
         w.Open();
         w.Line($"float e0 = {Names.Unsafe}.Add(ref {v}, {k});");
@@ -224,11 +285,11 @@ internal static class AffineKernel
         {
             Slot slot = group[i];
             string x0 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_0" : "e0", x1 = slot.Lanes.IsVector ? $"x{slot.Lanes.Width}_1" : "e1";
-            w.Line($"var u{i} = {slot.Lanes.Load($"row{slot.Block}", Offset(slot.Column))};");
-            w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.HighHalves($"u{i}"), x0, $"a{i}")};");
+            w.Line($"var u{i} = {slot.Lanes.Load($"row{slot.Block}", Offset((word * widths[slot.Block]) + slot.Column))};");
+            w.Line($"{Acc(i, high)} = {slot.Lanes.Fma(slot.Lanes.HighHalves($"u{i}"), x0, Acc(i, high))};");
             if (both)
             {
-                w.Line($"a{i} = {slot.Lanes.Fma(slot.Lanes.LowHalves($"u{i}"), x1, $"a{i}")};");
+                w.Line($"{Acc(i, low)} = {slot.Lanes.Fma(slot.Lanes.LowHalves($"u{i}"), x1, Acc(i, low))};");
             }
         }
 

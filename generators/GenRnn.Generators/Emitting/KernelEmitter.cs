@@ -16,10 +16,14 @@ internal sealed class KernelEmitter
     // Accumulators held in registers per pass of a matrix kernel.
     private readonly int _registerBlocks;
 
+    /// <summary>Whether the Affine kernels split short passes into FMA chains (ModelLayout.ChainsAccumulators).</summary>
+    private readonly bool _chains;
+
     /// <param name="recordStride">Floats of one step record: the distance between step t and t + 1 in a trace.</param>
     /// <param name="registerBlocks">Vector accumulators per pass of a matrix kernel.</param>
-    public KernelEmitter(int recordStride, int registerBlocks)
+    public KernelEmitter(int recordStride, int registerBlocks, bool chains = false)
     {
+        _chains = chains;
         _recordStride = recordStride;
         _registerBlocks = registerBlocks;
     }
@@ -41,7 +45,7 @@ internal sealed class KernelEmitter
     public string Affine(bool bf16, int k1, int k2, params int[] widths)
     {
         string name = $"Affine{(bf16 ? "16" : "")}_{k1}{(k2 > 0 ? $"_{k2}" : "")}x{string.Join("x", widths)}";
-        return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks, bf16));
+        return Request(name, w => AffineKernel.Write(w, name, k1, k2, widths, _registerBlocks, bf16, chains: _chains));
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ internal static class ModelEmitter
     public static string Emit(ModelSpec model, bool allowUnsafe)
     {
         var layout = new ModelLayout(model);
-        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks);
+        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks, layout.ChainsAccumulators);
         var w = new SourceWriter
         {
             VectorLanes = model.Tuning.VectorWidth switch
@@ -257,8 +257,12 @@ internal static class ModelEmitter
         w.Close();
     }
 
-    /// <summary>Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack.</summary>
-    private static int StreamGroup(ModelLayout layout) => 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
+    /// <summary>
+    /// Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack; one at a time for
+    /// models whose kernels chain accumulators (ModelLayout.ChainsAccumulators), whose sums the group kernel does not
+    /// take in the same order.
+    /// </summary>
+    private static int StreamGroup(ModelLayout layout) => !layout.ChainsAccumulators && 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
 
     /// <summary>Steps of a sequence that Forward runs together (ModelLayout.ChunksSequences), as many as StepStreams' streams; 1 for none.</summary>
     private static int SequenceChunk(ModelLayout layout) => layout.ChunksSequences ? StreamGroup(layout) : 1;

@@ -125,7 +125,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
 
     /// <summary>
     /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
-    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 1 at a time, each weight read once for all of them.
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
@@ -133,20 +133,12 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
         ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
         int s = 0;
-        for (; s + 4 <= streams; s += 4)
-        {
-            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
-            for (int g = 0; g < 4; g++)
-            {
-                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
-            }
-        }
         for (; s < streams; s++)
         {
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
@@ -354,42 +346,6 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
     }
 
-    // One step of 4 streams: x, states and records each 4 rows apart.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
-    {
-        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
-    }
-
-    // Layer 0 for 4 streams: inputs 2 floats apart, states 3, records 64.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
-    {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        global::System.Span<float> hidden = global::GenRnn.AlignedArray.Slice(stackalloc float[36 + global::GenRnn.AlignedArray.Padding], 36);
-        ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
-        for (int s = 0; s < 4; s++)
-        {
-            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64));
-            Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9));
-        }
-        Gemv4_2x9s9v2a64(ref p, ref x, ref gates);
-        Gemv4_3x6s9v3a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
-        for (int s = 0; s < 4; s++)
-        {
-            Layer0Reset(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64 + 48));
-        }
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
-        Gemv4_3x3s9v64a9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
-        for (int s = 0; s < 4; s++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64);
-            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 3);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, s * 9), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
-        }
-    }
-
     // Layer 0: GruResetBefore(2 -> 3); gates [9] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
@@ -540,155 +496,6 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n);
             }
-        }
-    }
-
-    // acc_g[0..9) += sum over k < 2 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 2g, acc_g = acc + 64g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_2x9s9v2a64(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(64 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(128 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 2; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(64 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(128 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(192 + n + 0));
-            }
-            {
-                const int n = 8;
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 2; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 9; n += 1)
-            {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 2; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
-            }
-        }
-    }
-
-    // acc_g[0..6) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 9g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x6s9v3a9(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 6; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 3; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0) = a3_0;
-        }
-    }
-
-    // acc_g[0..3) += sum over k < 3 of v_g[k] * w[k*9 + n], for streams g < 4 (v_g = v + 64g, acc_g = acc + 9g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x3s9v64a9(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 3; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 3; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 64 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 128 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 9);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 9 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 18 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 27 + n + 0) = a3_0;
         }
     }
 

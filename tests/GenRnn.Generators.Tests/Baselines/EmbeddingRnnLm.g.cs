@@ -125,7 +125,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
 
     /// <summary>
     /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
-    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 1 at a time, each weight read once for all of them.
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
@@ -133,20 +133,12 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
         ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
         int s = 0;
-        for (; s + 4 <= streams; s += 4)
-        {
-            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
-            for (int g = 0; g < 4; g++)
-            {
-                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
-            }
-        }
         for (; s < streams; s++)
         {
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
@@ -368,38 +360,6 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
-    // One step of 4 streams: x, states and records each 4 rows apart.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
-    {
-        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
-        for (int g = 0; g < 4; g++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
-            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48));
-        }
-    }
-
-    // Layer 0 for 4 streams: inputs 3 floats apart, states 4, records 64.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
-    {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        for (int s = 0; s < 4; s++)
-        {
-            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 64));
-        }
-        Gemv4_3x4s4v3a64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref gates);
-        Gemv4_4x4s4v4a64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref gates);
-        for (int s = 0; s < 4; s++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 64);
-            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 4);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
-        }
-    }
-
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
@@ -543,115 +503,64 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // dst[n] = a[n] + b[n], n < 4
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Add_4(ref float a, ref float b, ref float dst)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 64g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x4s4v3a64(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 3; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 4g, acc_g = acc + 64g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v4a64(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 4; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 4 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 12 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 64 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 128 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a3_0;
-        }
-    }
-
     // dst = b1 + W1^T v1 (W1 3 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 4 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Affine_3_4x4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         {
             var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+            var a0_1 = 0f;
             var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+            var a1_1 = 0f;
             var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+            var a2_1 = 0f;
             var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
+            var a3_1 = 0f;
             {
                 ref float row0 = ref w1;
-                for (int k = 0; k < 3; k++)
+                for (int k = 0; k < 2; k += 2)
                 {
-                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 0);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
                     a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
                     a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
                     a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
-                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
+                    float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 1);
+                    a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e1 + a0_1);
+                    a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e1 + a1_1);
+                    a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e1 + a2_1);
+                    a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e1 + a3_1);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8);
+                }
+                {
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, 2);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
                 }
             }
             {
                 ref float row0 = ref w2;
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < 4; k += 2)
                 {
-                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
                     a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
                     a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
                     a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
-                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
+                    float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                    a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e1 + a0_1);
+                    a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e1 + a1_1);
+                    a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e1 + a2_1);
+                    a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e1 + a3_1);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8);
                 }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0 + a0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1 + a1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2 + a2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3 + a3_1;
         }
     }
 

@@ -127,7 +127,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     /// <summary>
     /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
-    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 1 at a time, each weight read once for all of them.
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
@@ -135,20 +135,12 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
         ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
         int s = 0;
-        for (; s + 4 <= streams; s += 4)
-        {
-            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
-            for (int g = 0; g < 4; g++)
-            {
-                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
-            }
-        }
         for (; s < streams; s++)
         {
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
@@ -359,34 +351,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec, reverse);
     }
 
-    // One step of 4 streams: x, states and records each 4 rows apart.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
-    {
-        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
-        Layer1ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec);
-    }
-
-    // Layer 0 for 4 streams: inputs 3 floats apart, states 38, records 192.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
-    {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        for (int s = 0; s < 4; s++)
-        {
-            Add_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 192));
-        }
-        Gemv4_3x4s4v3a192(ref p, ref x, ref gates);
-        Gemv4_4x4s4v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref gates);
-        for (int s = 0; s < 4; s++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 192);
-            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32));
-        }
-    }
-
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
@@ -457,28 +421,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             var y = global::System.Runtime.CompilerServices.Unsafe.Add(ref recH, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref da, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) * (1f - y * y);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, n) = 0f;
-        }
-    }
-
-    // Layer 1 for 4 streams: inputs 192 floats apart, states 38, records 192.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
-    {
-        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
-        for (int s = 0; s < 4; s++)
-        {
-            Add_68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 192));
-        }
-        Gemv4_4x64s64v192a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref gates);
-        Gemv4_4x4s4v192a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 292), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
-        Gemv4_17x64s64v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref gates);
-        Gemv4_17x4s4v38a192(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1396), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 64));
-        for (int s = 0; s < 4; s++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 192);
-            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 38);
-            Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
         }
     }
 
@@ -815,115 +757,64 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         }
     }
 
-    // dst[n] = a[n] + b[n], n < 4
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Add_4(ref float a, ref float b, ref float dst)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 3 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 3g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_3x4s4v3a192(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 3; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 6 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 9 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v38a192(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 4; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
-        }
-    }
-
     // dst = b1 + W1^T v1 (W1 3 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 4 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Affine_3_4x4(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
     {
         {
             var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 0) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 0);
+            var a0_1 = 0f;
             var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 1);
+            var a1_1 = 0f;
             var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 2);
+            var a2_1 = 0f;
             var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 3);
+            var a3_1 = 0f;
             {
                 ref float row0 = ref w1;
-                for (int k = 0; k < 3; k++)
+                for (int k = 0; k < 2; k += 2)
                 {
-                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 0);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
                     a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
                     a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
                     a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
-                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
+                    float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 1);
+                    a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e1 + a0_1);
+                    a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e1 + a1_1);
+                    a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e1 + a2_1);
+                    a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e1 + a3_1);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8);
+                }
+                {
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, 2);
+                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
+                    a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
+                    a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
+                    a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
                 }
             }
             {
                 ref float row0 = ref w2;
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < 4; k += 2)
                 {
-                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                    float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                     a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 0) * e + a0);
                     a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 1) * e + a1);
                     a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 2) * e + a2);
                     a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 3) * e + a3);
-                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4);
+                    float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                    a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 4) * e1 + a0_1);
+                    a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 5) * e1 + a1_1);
+                    a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 6) * e1 + a2_1);
+                    a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 7) * e1 + a3_1);
+                    row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 8);
                 }
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 0) = a0 + a0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = a1 + a1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = a2 + a2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = a3 + a3_1;
         }
     }
 
@@ -1038,335 +929,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             float sum = 0f;
             for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
-        }
-    }
-
-    // dst[n] = a[n] + b[n], n < 68
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Add_68(ref float a, ref float b, ref float dst)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 16)
-            {
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
-            }
-            for (int n = 64; n < 68; n += 1)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 8)
-            {
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
-            }
-            for (int n = 64; n < 68; n += 1)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 68; n += 1)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-            }
-        }
-    }
-
-    // acc_g[0..64) += sum over k < 4 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 192g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x64s64v192a192(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 32)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 16));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 16));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 16));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 16));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 16)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 8));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 8));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 64; n += 1)
-            {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
-            }
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 4 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 192g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x4s4v192a192(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 4; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 192 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 384 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 576 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
-        }
-    }
-
-    // acc_g[0..64) += sum over k < 17 of v_g[k] * w[k*64 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_17x64s64v38a192(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 32)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 16));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(192 + n + 16));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(384 + n + 16));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(576 + n + 16));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 16));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 64; n += 16)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(192 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(384 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(576 + n + 8));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(192 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(192 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(384 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(384 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(576 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(576 + n + 8));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 64; n += 1)
-            {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 17; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 64);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
-            }
-        }
-    }
-
-    // acc_g[0..4) += sum over k < 17 of v_g[k] * w[k*4 + n], for streams g < 4 (v_g = v + 38g, acc_g = acc + 192g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_17x4s4v38a192(ref float w, ref float v, ref float acc)
-    {
-        for (int n = 0; n < 4; n += 1)
-        {
-            var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-            var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0);
-            var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0);
-            var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-            for (int k = 0; k < 17; k++)
-            {
-                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                a0_0 = (w0 * x0 + a0_0);
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 38 + k);
-                a1_0 = (w0 * x1 + a1_0);
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 76 + k);
-                a2_0 = (w0 * x2 + a2_0);
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 114 + k);
-                a3_0 = (w0 * x3 + a3_0);
-                row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 4);
-            }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 192 + n + 0) = a1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 384 + n + 0) = a2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 576 + n + 0) = a3_0;
         }
     }
 
@@ -1489,37 +1051,58 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             }
             {
                 var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 64) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 64);
+                var a0_1 = 0f;
                 var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 65) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 65);
+                var a1_1 = 0f;
                 var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 66) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 66);
+                var a2_1 = 0f;
                 var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 67) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 67);
+                var a3_1 = 0f;
                 {
                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 256);
-                    for (int k = 0; k < 4; k++)
+                    for (int k = 0; k < 4; k += 2)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 0);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
                         a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
                         a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
                         a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
-                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 1);
+                        a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4) * e1 + a0_1);
+                        a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 5) * e1 + a1_1);
+                        a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 6) * e1 + a2_1);
+                        a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 7) * e1 + a3_1);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 8);
                     }
                 }
                 {
                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1088);
-                    for (int k = 0; k < 17; k++)
+                    for (int k = 0; k < 16; k += 2)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
                         a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
                         a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
                         a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
-                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                        a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4) * e1 + a0_1);
+                        a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 5) * e1 + a1_1);
+                        a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 6) * e1 + a2_1);
+                        a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 7) * e1 + a3_1);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 8);
+                    }
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, 16);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
                     }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0 + a0_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1 + a1_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2 + a2_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3 + a3_1;
             }
         }
         else
@@ -1926,37 +1509,58 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             }
             {
                 var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 64) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 64);
+                var a0_1 = 0f;
                 var a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 65) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 65);
+                var a1_1 = 0f;
                 var a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 66) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 66);
+                var a2_1 = 0f;
                 var a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b1, 67) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b2, 67);
+                var a3_1 = 0f;
                 {
                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 256);
-                    for (int k = 0; k < 4; k++)
+                    for (int k = 0; k < 4; k += 2)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 0);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
                         a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
                         a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
                         a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
-                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k + 1);
+                        a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4) * e1 + a0_1);
+                        a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 5) * e1 + a1_1);
+                        a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 6) * e1 + a2_1);
+                        a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 7) * e1 + a3_1);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 8);
                     }
                 }
                 {
                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1088);
-                    for (int k = 0; k < 17; k++)
+                    for (int k = 0; k < 16; k += 2)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                         a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
                         a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
                         a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
                         a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
-                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                        a0_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 4) * e1 + a0_1);
+                        a1_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 5) * e1 + a1_1);
+                        a2_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 6) * e1 + a2_1);
+                        a3_1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 7) * e1 + a3_1);
+                        row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 8);
+                    }
+                    {
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, 16);
+                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 0) * e + a0);
+                        a1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 1) * e + a1);
+                        a2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 2) * e + a2);
+                        a3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, 3) * e + a3);
                     }
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 64) = a0 + a0_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 65) = a1 + a1_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 66) = a2 + a2_1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 67) = a3 + a3_1;
             }
         }
     }

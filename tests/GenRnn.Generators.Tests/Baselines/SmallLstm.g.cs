@@ -126,7 +126,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
 
     /// <summary>
     /// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],
-    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 4 at a time, each weight read once for all of them.
+    /// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go 1 at a time, each weight read once for all of them.
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
@@ -134,20 +134,12 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         int streams = states.Length / StateSize;
         CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
         CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
-        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[4 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 4 * StepRecordSize);
+        global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
         ref float st = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(states);
         int s = 0;
-        for (; s + 4 <= streams; s += 4)
-        {
-            ForwardGroup(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), ref rec);
-            for (int g = 0; g < 4; g++)
-            {
-                records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));
-            }
-        }
         for (; s < streams; s++)
         {
             ForwardStep(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * InputSize), ref rec, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, s * StateSize), false);
@@ -362,38 +354,6 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 64));
     }
 
-    // One step of 4 streams: x, states and records each 4 rows apart.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)
-    {
-        Layer0ForwardGroup(ref p, ref x, ref s, ref rec);
-        for (int g = 0; g < 4; g++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, g * StepRecordSize);
-            HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 64));
-        }
-    }
-
-    // Layer 0 for 4 streams: inputs 1 floats apart, states 8, records 80.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0ForwardGroup(ref float p, ref float x, ref float state, ref float rec)
-    {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        for (int s = 0; s < 4; s++)
-        {
-            Add_16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 80));
-        }
-        Gemv4_1x16s16v1a80(ref p, ref x, ref gates);
-        Gemv4_4x16s16v8a80(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref gates);
-        for (int s = 0; s < 4; s++)
-        {
-            ref float r = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, s * 80);
-            ref float st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, s * 8);
-            Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 16), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref r, 48));
-        }
-    }
-
     // Layer 0: Lstm(1 -> 4); gates [16] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
@@ -524,239 +484,6 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // dst[n] = a[n] + b[n], n < 16
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Add_16(ref float a, ref float b, ref float dst)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 16; n += 8)
-            {
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a, (nuint)(n)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), ref dst, (nuint)(n));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 16; n += 1)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-            }
-        }
-    }
-
-    // acc_g[0..16) += sum over k < 1 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 1g, acc_g = acc + 80g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_1x16s16v1a80(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 1; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 16; n += 16)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 8));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 1; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(80 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(160 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(240 + n + 8));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 16; n += 1)
-            {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 1; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 1 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 2 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 3 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0) = a3_0;
-            }
-        }
-    }
-
-    // acc_g[0..16) += sum over k < 4 of v_g[k] * w[k*16 + n], for streams g < 4 (v_g = v + 8g, acc_g = acc + 80g)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4_4x16s16v8a80(ref float w, ref float v, ref float acc)
-    {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            {
-                const int n = 0;
-                var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x0, a0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x1, a1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x2, a2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(w0, x3, a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            for (int n = 0; n < 16; n += 16)
-            {
-                var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 0));
-                var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(0 + n + 8));
-                var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 0));
-                var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(80 + n + 8));
-                var a2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 0));
-                var a2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(160 + n + 8));
-                var a3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 0));
-                var a3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref acc, (nuint)(240 + n + 8));
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
-                    var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k));
-                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x0, a0_0);
-                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x0, a0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k));
-                    a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x1, a1_0);
-                    a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x1, a1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k));
-                    a2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x2, a2_0);
-                    a2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x2, a2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k));
-                    a3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w0, x3, a3_0);
-                    a3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(w1, x3, a3_1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref acc, (nuint)(0 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref acc, (nuint)(0 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref acc, (nuint)(80 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref acc, (nuint)(80 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_0, ref acc, (nuint)(160 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2_1, ref acc, (nuint)(160 + n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_0, ref acc, (nuint)(240 + n + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3_1, ref acc, (nuint)(240 + n + 8));
-            }
-        }
-        else
-        {
-            for (int n = 0; n < 16; n += 1)
-            {
-                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0);
-                var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0);
-                var a2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0);
-                var a3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0);
-                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, n);
-                for (int k = 0; k < 4; k++)
-                {
-                    var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 0);
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 0 + k);
-                    a0_0 = (w0 * x0 + a0_0);
-                    var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 8 + k);
-                    a1_0 = (w0 * x1 + a1_0);
-                    var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 16 + k);
-                    a2_0 = (w0 * x2 + a2_0);
-                    var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, 24 + k);
-                    a3_0 = (w0 * x3 + a3_0);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, 16);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 0 + n + 0) = a0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 80 + n + 0) = a1_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 160 + n + 0) = a2_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, 240 + n + 0) = a3_0;
-            }
-        }
-    }
-
     // dst = b1 + W1^T v1 (W1 1 rows) + b2 + W2^T v2 (W2 4 rows), over blocks of 16 columns
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Affine_1_4x16(ref float w1, ref float v1, ref float w2, ref float v2, ref float b1, ref float b2, ref float dst)
@@ -765,58 +492,84 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         {
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b2, (nuint)(0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 {
                     ref float row0 = ref w1;
-                    for (int k = 0; k < 1; k++)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, 0);
                         var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
-                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
                 {
                     ref float row0 = ref w2;
-                    for (int k = 0; k < 4; k++)
+                    for (int k = 0; k < 4; k += 4)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                         var x16 = global::System.Runtime.Intrinsics.Vector512.Create(e);
                         a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(0)), x16, a0);
-                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                        var x16_1 = global::System.Runtime.Intrinsics.Vector512.Create(e1);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(16)), x16_1, a0_1);
+                        float e2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 2);
+                        var x16_2 = global::System.Runtime.Intrinsics.Vector512.Create(e2);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(32)), x16_2, a0_2);
+                        float e3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 3);
+                        var x16_3 = global::System.Runtime.Intrinsics.Vector512.Create(e3);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(48)), x16_3, a0_3);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref dst, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a0 + a0_1) + (a0_2 + a0_3), ref dst, (nuint)(0));
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             {
                 var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(0));
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b1, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b2, (nuint)(8));
+                var a1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 {
                     ref float row0 = ref w1;
-                    for (int k = 0; k < 1; k++)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v1, 0);
                         var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
-                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
                     }
                 }
                 {
                     ref float row0 = ref w2;
-                    for (int k = 0; k < 4; k++)
+                    for (int k = 0; k < 4; k += 4)
                     {
-                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k);
+                        float e = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 0);
                         var x8 = global::System.Runtime.Intrinsics.Vector256.Create(e);
                         a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(0)), x8, a0);
                         a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(8)), x8, a1);
-                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 16);
+                        float e1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 1);
+                        var x8_1 = global::System.Runtime.Intrinsics.Vector256.Create(e1);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(16)), x8_1, a0_1);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(24)), x8_1, a1_1);
+                        float e2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 2);
+                        var x8_2 = global::System.Runtime.Intrinsics.Vector256.Create(e2);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(32)), x8_2, a0_2);
+                        a1_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(40)), x8_2, a1_2);
+                        float e3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref v2, k + 3);
+                        var x8_3 = global::System.Runtime.Intrinsics.Vector256.Create(e3);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(48)), x8_3, a0_3);
+                        a1_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(56)), x8_3, a1_3);
+                        row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, 64);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dst, (nuint)(0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dst, (nuint)(8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a0 + a0_1) + (a0_2 + a0_3), ref dst, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a1 + a1_1) + (a1_2 + a1_3), ref dst, (nuint)(8));
             }
         }
         else

@@ -39,3 +39,15 @@ public partial class BFloat16PeepholeCho;
 [RecurrentModel(BFloat16Inference = true)]
 [Lstm(64, 256)]
 public partial class BFloat16Lstm64x256;
+
+// Layers of fewer than 128 gate rows, whose kernels split each accumulator into FMA chains (2 or 4, by the pass's
+// accumulators); odd input sizes put a last lone row into chain 2 of 4 (K = 7 and 11).
+[RecurrentModel(BFloat16Inference = true)]
+[Rnn(7, 32)]
+[Gru(32, 11)]
+public partial class BFloat16Chains;
+
+[RecurrentModel(BFloat16Inference = true, VectorWidth = 256)]
+[Rnn(7, 32)]
+[Gru(32, 11)]
+public partial class BFloat16ChainsVector256;
