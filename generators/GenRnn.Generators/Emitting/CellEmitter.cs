@@ -25,44 +25,24 @@ internal static class CellEmitter
         string? sweep = layer.Sweeps ? "reverse" : null;
         int blocks = bf16 ? 2 : layer.BlocksPerCall; // the bfloat16 kernel over four blocks spills (LayerLayout.BlocksPerCall)
         int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
-        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
-        w.Line($"ref float h = ref {At("state", layer.StateH)};");
+        WriteLocals(w, layer, gh);
         switch (m.Cell)
         {
             case CellKind.Gru:
-                w.Line(Names.AlignedStack("hidden", $"{gh}"));
-                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
                 BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: blocks);
                 BlockedMatrix.WriteAffine(w, k, gh, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep, blocks: blocks);
-                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)}, ref {At("rec", layer.RecordAux)});");
                 break;
             case CellKind.GruResetBefore:
-                w.Line(Names.AlignedStack("hidden", $"{gh}"));
-                w.Line($"ref float gh = ref {Names.MemoryMarshal}.GetReference(hidden);");
-                w.Line($"ref float rh = ref {At("rec", layer.RecordAux)};");
                 w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
-                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
                 Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
-                Gemv(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h", "gh");
-                w.Line($"Layer{l}Reset(ref gates, ref gh, ref h, ref rh);");
-                Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
-                w.Line($"Layer{l}Update(ref gates, ref gh, ref h, ref {At("rec", layer.RecordH)});");
+                WriteResetBeforeRecurrent(w, k, layer, "gates", "rec");
                 break;
             default:
                 BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: blocks);
-                if (m.IsLstm)
-                {
-                    string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "";
-                    w.Line($"Layer{l}Update(ref gates, ref h, ref {At("state", layer.StateC)}, ref {At("rec", layer.RecordC)}, ref {At("rec", layer.RecordH)}{peep});");
-                }
-                else
-                {
-                    w.Line($"Layer{l}Update(ref gates, ref h, ref {At("rec", layer.RecordH)});");
-                }
-
                 break;
         }
 
+        w.Line(UpdateCall(layer, "rec", "state", "gh"));
         w.Close();
         if (!bf16)
         {
@@ -131,11 +111,7 @@ internal static class CellEmitter
                 BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.BlocksPerCall);
                 break;
             case CellKind.GruResetBefore:
-                w.Line($"ref float rh = ref {At("r", layer.RecordAux)};");
-                w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
-                Gemv(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h", "gh");
-                w.Line($"Layer{l}Reset(ref ga, ref gh, ref h, ref rh);");
-                Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
+                WriteResetBeforeRecurrent(w, k, layer, "ga", "r");
                 break;
             default:
                 BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true, blocks: layer.BlocksPerCall);
@@ -189,6 +165,20 @@ internal static class CellEmitter
 
         w.Close();
         GemvGroup(w, k, layer.WeightIh, layer.Model.InputSize, gh, 0, gh, group, "x", xs, "gates", rs, 0);
+    }
+
+    /// <summary>
+    /// The recurrent part of a reset-before (Cho) GRU step recorded at <paramref name="r"/>, whose input products are in
+    /// <paramref name="gates"/>: gh = b_hh + W_h[z,r] h, then r * h (kept in the record), then gh's n block += W_hn (r * h).
+    /// </summary>
+    private static void WriteResetBeforeRecurrent(SourceWriter w, KernelEmitter k, LayerLayout layer, string gates, string r)
+    {
+        int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
+        w.Line($"ref float rh = ref {At(r, layer.RecordAux)};");
+        w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasHh)}, ref gh);");
+        Gemv(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h", "gh");
+        w.Line($"Layer{layer.Index}Reset(ref {gates}, ref gh, ref h, ref rh);");
+        Gemv(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh", "gh", 2 * h);
     }
 
     /// <summary>The cell update of the step recorded at <paramref name="r"/> over the state at <paramref name="st"/>.</summary>

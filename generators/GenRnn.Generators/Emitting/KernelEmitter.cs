@@ -33,7 +33,7 @@ internal sealed class KernelEmitter
     public string Gemv(int k, int n, int s) => Request($"Gemv_{k}x{n}s{s}", w => WriteGemv(w, $"Gemv_{k}x{n}s{s}", k, n, s, _registerBlocks));
 
     /// <summary>
-    /// A layer's gate pre-activations for one or two column blocks at once, in registers from start to end:
+    /// A layer's gate pre-activations for one to four column blocks at once, in registers from start to end:
     /// dst = b1 + W1^T v1, plus b2 + W2^T v2 when <paramref name="k2"/> &gt; 0. <paramref name="widths"/> are the
     /// blocks' column counts (64, or less for the matrix's last block); block j of a matrix starts 64 K floats after
     /// block j - 1, of a bias and of dst 64 floats after.
@@ -49,7 +49,7 @@ internal sealed class KernelEmitter
     }
 
     /// <summary>
-    /// dst += W1^T v1 over one or two column blocks, in registers from start to end (the <see cref="Affine"/> kernel
+    /// dst += W1^T v1 over one to four column blocks, in registers from start to end (the <see cref="Affine"/> kernel
     /// started from dst instead of biases): the recurrent product of a step whose input product is already in dst.
     /// </summary>
     public string AffineAccumulate(int k, params int[] widths)

@@ -134,7 +134,7 @@ internal sealed class ModelLayout
     /// Measured (100 steps): LSTM (16,64) 47.0 -> 41.7 µs, (64,256) 1007 -> 874 µs, GRU (64,256) 665 -> 538 µs;
     /// LSTM (8,32) 9.3 -> 10.0 µs, so it keeps one step at a time.
     /// </summary>
-    public bool ChunksSequences => Layers.Sum(l => l.WeightBytes) >= 64 * 1024;
+    public bool ChunksSequences => Layers.Sum(l => l.WeightBytes) >= LayerLayout.BeyondL1;
 
     /// <summary>
     /// Whether the forward kernels split short passes into independent FMA chains (AffineKernel.Chains): for models
@@ -210,7 +210,10 @@ internal sealed class LayerLayout
     /// one read, still in L1 (or, for layers that crowd L2, still in L2). Measured here: LSTM (16,64), 80 KB, 683 -> 501
     /// ns a step; (64,256) 13.1 -> 10.0 µs; layers of 49 and 60 KB neither gained nor lost, so they keep one direction.
     /// </summary>
-    public bool Sweeps => WeightBytes >= 64 * 1024;
+    public bool Sweeps => WeightBytes >= BeyondL1;
+
+    /// <summary>Bytes of weights from which a step's weights no longer stay in L1 (32-48 KB) from step to step.</summary>
+    public const int BeyondL1 = 64 * 1024;
 
     /// <summary>Bytes of the layer's two weight matrices in float.</summary>
     public long WeightBytes => (long)Model.GateSize * (Model.InputSize + Model.HiddenSize) * sizeof(float);

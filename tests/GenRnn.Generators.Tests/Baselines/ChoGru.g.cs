@@ -350,18 +350,18 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         global::System.Span<float> hidden = global::GenRnn.AlignedArray.Slice(stackalloc float[9 + global::GenRnn.AlignedArray.Padding], 9);
         ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref gates);
-        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref gh);
         Gemv_2x9s9(ref p, ref x, ref gates);
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
+        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref gh);
         Gemv_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
         Layer0Reset(ref gates, ref gh, ref h, ref rh);
         Gemv_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
-        Layer0Update(ref gates, ref gh, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref gh, ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh

@@ -364,10 +364,10 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         Affine_3_4x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // h' = tanh(a)

@@ -355,10 +355,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         Affine_3_4x4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
     }
 
     // h' = tanh(a)
@@ -428,10 +428,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
         Affine_4_17x64x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
-        Layer1Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
+        Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
     }
 
     // i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')

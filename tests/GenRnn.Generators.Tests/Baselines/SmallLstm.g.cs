@@ -358,10 +358,10 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         ref float h = ref state;
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
         Affine_1_4x16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
-        Layer0Update(ref gates, ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
     }
 
     // c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')
