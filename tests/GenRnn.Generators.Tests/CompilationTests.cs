@@ -59,6 +59,19 @@ public sealed class CompilationTests
             [Dense(3, Activation = Activation.Softmax)]
             internal partial class Shadowed;
             """),
+        // A step split across two cores: split LSTM and GRU layers and one that is not (reset-before GRU).
+        ("TwoCores", "Compile.TwoCores.g.cs", """
+            using GenRnn;
+
+            namespace Compile;
+
+            [RecurrentModel(Cores = 2)]
+            [Lstm(3, 40)]
+            [Gru(40, 50, ResetAfter = false)]
+            [Gru(50, 45)]
+            [Dense(2)]
+            internal sealed partial class TwoCores;
+            """),
         // A public, documented model with members of its own and an explicit constructor.
         ("Documented", "Compile.Documented.g.cs", """
             using GenRnn;

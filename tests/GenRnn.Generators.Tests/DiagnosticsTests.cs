@@ -258,6 +258,7 @@ public sealed class DiagnosticsTests
     [Theory]
     [InlineData("VectorWidth = 128", "[RecurrentModel] has VectorWidth = 128; use 512 (Vector512 where available), 256 (at most Vector256) or 32 (scalar)")]
     [InlineData("RegisterBlocks = 9", "[RecurrentModel] has RegisterBlocks = 9; use 1 to 8 accumulators")]
+    [InlineData("Cores = 3", "[RecurrentModel] has Cores = 3; use 1 (the calling thread only) or 2 (half of each step on a second core)")]
     public void GRNN017_InvalidTuning(string option, string message)
     {
         (Diagnostic d, GeneratorRun run) = Single($"[RecurrentModel({option})]\n[Rnn(3, 4)]\npublic partial class M;", "GRNN017");

@@ -51,14 +51,15 @@ internal static class BlockedMatrix
     }
 
     /// <summary>
-    /// Writes the calls that compute all <paramref name="n"/> gate pre-activations of a layer:
+    /// Writes the calls that compute gate pre-activations [<paramref name="from"/>, <paramref name="n"/>) of a layer (all
+    /// of them by default):
     /// dst = b1 + W1^T v1 (+ b2 + W2^T v2), W1 and W2 blocked K1 x N and K2 x N matrices of the parameters "p".
     /// Full blocks go <paramref name="blocks"/> per call (a loop over groups of them); the full blocks left over go with
     /// the partial last one in one more call.
     /// </summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="kernels">The model's kernels.</param>
-    /// <param name="n">Gate rows of the layer.</param>
+    /// <param name="n">Gate rows of the layer (one past the last row to compute).</param>
     /// <param name="first">(W1's offset, its inputs K1, the vector v1, b1's offset).</param>
     /// <param name="second">The same for W2 and b2, or null.</param>
     /// <param name="dst">The reference to write the pre-activations at.</param>
@@ -66,7 +67,8 @@ internal static class BlockedMatrix
     /// <param name="reverse">A bool expression: when true, the pairs of full blocks go last to first; null for always first to last.</param>
     /// <param name="accumulate">dst += W1^T v1 instead (no biases, no second matrix, float weights).</param>
     /// <param name="blocks">Full blocks per kernel call: 2, or 4 for the layers of LayerLayout.BlocksPerCall.</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2)
+    /// <param name="from">The first row to compute, at the start of a block (a split step's part: LayerLayout.SplitColumn).</param>
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2, int from = 0)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
@@ -95,7 +97,7 @@ internal static class BlockedMatrix
         }
 
         string Kernel(params int[] widths) => accumulate ? kernels.AffineAccumulate(first.K, widths) : kernels.Affine(bf16, first.K, k2, widths);
-        int full = n / Width, tail = n % Width;
+        int full = (n - from) / Width, tail = (n - from) % Width;
         int groups = full / blocks;
         int[] group = Enumerable.Repeat(Width, blocks).ToArray();
         if (groups > 1)
@@ -103,15 +105,15 @@ internal static class BlockedMatrix
             // Every group of blocks is computed alone, so the order (reversed on alternate steps) changes no result.
             writer.Open($"for (int i = 0; i < {groups}; i++)");
             writer.Line(reverse is null ? "int blk = i;" : $"int blk = {reverse} ? {groups - 1} - i : i;");
-            writer.Line(Kernel(group) + Args(0, "blk"));
+            writer.Line(Kernel(group) + Args(from, "blk"));
             writer.Close();
         }
         else if (groups == 1)
         {
-            writer.Line(Kernel(group) + Args(0, ""));
+            writer.Line(Kernel(group) + Args(from, ""));
         }
 
-        int column = groups * blocks * Width;
+        int column = from + (groups * blocks * Width);
         int[] rest = Enumerable.Repeat(Width, full - (blocks * groups)).Concat(tail > 0 ? new[] { tail } : new int[0]).ToArray();
         if (rest.Length > 0)
         {

@@ -52,6 +52,48 @@ internal static class CellEmitter
     }
 
     /// <summary>
+    /// Under Cores = 2, LayerNForwardPart: the gate pre-activations of part 0 (rows below LayerLayout.SplitColumn, the
+    /// calling thread's) or part 1 (the rest, GenRnn.CorePartner's), taken as LayerNForward takes them, so that the two
+    /// parts give its sums bit for bit. A GRU's recurrent accumulator gh is in the model's work buffer. The cell update
+    /// follows (UpdateCall) once both parts are done.
+    /// </summary>
+    public static void WriteForwardPart(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
+        w.Line($"// Layer {l}, gate rows [0, {layer.SplitColumn}) (part 0) or [{layer.SplitColumn}, {gh}) (part 1).");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}ForwardPart(ref float p, ref float x, ref float state, ref float rec, {(m.IsGru ? "ref float gh, " : "")}bool reverse, int part)");
+        w.Line($"ref float h = ref {At("state", layer.StateH)};");
+        w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
+        string? sweep = layer.Sweeps ? "reverse" : null;
+        foreach ((int from, int to) in new[] { (0, layer.SplitColumn), (layer.SplitColumn, gh) })
+        {
+            w.Open(from == 0 ? "if (part == 0)" : "else");
+            if (from > 0)
+            {
+                // The partner's inputs were written by the calling thread: bring their lines over all at once.
+                w.Line($"global::GenRnn.CorePartner.Touch(ref x, {i});");
+                w.Line($"global::GenRnn.CorePartner.Touch(ref h, {h});");
+            }
+
+            if (m.IsGru)
+            {
+                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightIh, i, "x", layer.BiasIh), null, "gates", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
+                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
+            }
+            else
+            {
+                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightIh, i, "x", layer.BiasIh), (layer.WeightHh, h, "h", layer.BiasHh), "gates", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
+            }
+
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    /// <summary>
     /// The forward step of <paramref name="group"/> independent streams at once (batched streaming): the same updates as
     /// LayerNForward per stream, but the matrix products read each weight once for all the streams.
     /// </summary>
@@ -182,7 +224,7 @@ internal static class CellEmitter
     }
 
     /// <summary>The cell update of the step recorded at <paramref name="r"/> over the state at <paramref name="st"/>.</summary>
-    private static string UpdateCall(LayerLayout layer, string r, string st, string gh)
+    public static string UpdateCall(LayerLayout layer, string r, string st, string gh)
     {
         LayerModel m = layer.Model;
         int l = layer.Index;

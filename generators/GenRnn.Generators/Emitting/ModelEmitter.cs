@@ -42,7 +42,7 @@ internal static class ModelEmitter
             w.Line("[global::System.Runtime.CompilerServices.SkipLocalsInit]");
         }
 
-        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>");
+        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         WriteConstants(w, layout);
         WriteBuffers(w, layout, self);
         WriteState(w, layout);
@@ -51,7 +51,12 @@ internal static class ModelEmitter
             WriteSweep(w);
         }
 
-        WriteStep(w, layout, kernels);
+        if (layout.SplitsSteps)
+        {
+            WriteSplitFields(w, layout);
+        }
+
+        WriteStep(w, layout, kernels, layout.SplitsSteps);
         WriteStepStreams(w, layout);
         WriteForward(w, layout, kernels);
         WriteBackward(w, kernels, layout, self);
@@ -198,7 +203,40 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void WriteStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
+    /// <summary>The work buffer of the split Step (ModelLayout.SplitState) and the flag that lends it to one Step at a time.</summary>
+    private static void WriteSplitFields(SourceWriter w, ModelLayout layout)
+    {
+        w.Line("// Cores = 2: Step works in this buffer, which both cores reach (record, then state, then a GRU's recurrent sums);");
+        w.Line("// a Step that finds it taken (a concurrent Step on another thread) runs on its own thread with stack buffers.");
+        w.Line($"private const int SplitState = {layout.SplitState};");
+        w.Line($"private const int SplitHidden = {layout.SplitHidden};");
+        w.Line($"private readonly float[] _split = global::GenRnn.AlignedArray.Create({layout.SplitWorkSize});");
+        w.Line("private int _splitBusy;");
+        w.Line();
+    }
+
+    /// <summary>
+    /// The split branch of a Step overload: takes the work buffer, loads the step's input (<paramref name="load"/>) and
+    /// the state into it, runs ForwardStepSplit, and gives back the state and the output.
+    /// </summary>
+    private static void WriteSplitStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels, string load)
+    {
+        w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref _splitBusy, 1, 0) == 0)");
+        w.Line($"ref float work = ref {MM}.GetArrayDataReference(_split);");
+        w.Line($"ref float parameters = ref {MM}.GetArrayDataReference(Parameters);");
+        w.Line("bool shared = global::GenRnn.CorePartner.Shared.TryAcquire(); // before the writes the partner reads (see TryAcquire)");
+        w.Line(load);
+        w.Line($"{kernels.Copy(layout.StateSize)}(ref {MM}.GetReference(state), ref {U}.Add(ref work, SplitState));");
+        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "NextSweep()" : "false")}, shared);");
+        w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
+        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {MM}.GetReference(output));");
+        w.Line("global::System.Threading.Volatile.Write(ref _splitBusy, 0);");
+        w.Line("return;");
+        w.Close();
+        w.Line();
+    }
+
+    private static void WriteStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels, bool split)
     {
         w.Line("/// <summary>One step: reads and updates <paramref name=\"state\"/>, writes OutputSize floats to <paramref name=\"output\"/>.</summary>");
         w.Line($"public void Step({Names.ReadOnlySpan} input, ref State state, {Names.Span} output) => Step(input, state.AsSpan(), output);");
@@ -211,6 +249,11 @@ internal static class ModelEmitter
         w.Line("CheckLength(input.Length, InputSize, nameof(input));");
         w.Line("CheckLength(state.Length, StateSize, nameof(state));");
         w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
+        if (split)
+        {
+            WriteSplitStep(w, layout, kernels, $"{kernels.Copy(layout.InputSize)}(ref {MM}.GetReference(input), ref work);");
+        }
+
         w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
@@ -222,6 +265,11 @@ internal static class ModelEmitter
         w.Line("CheckToken(token, nameof(token));");
         w.Line("CheckLength(state.Length, StateSize, nameof(state));");
         w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
+        if (split)
+        {
+            WriteSplitStep(w, layout, kernels, "LoadToken(ref parameters, token, ref work);");
+        }
+
         w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
@@ -593,6 +641,89 @@ internal static class ModelEmitter
     }
 
     /// <summary>
+    /// Under Cores = 2, ForwardStepSplit: ForwardStep over the work buffer, each split layer's gate rows in two parts,
+    /// part 1 posted to GenRnn.CorePartner (or computed here when the partner is taken), then the cell update here; and
+    /// the partner's entry, ISplitStep.RunPart, which computes part 1 of the layer that <c>part &gt;&gt; 1</c> names
+    /// (bit 0: the sweep direction).
+    /// </summary>
+    private static void WriteForwardStepSplit(SourceWriter w, ModelLayout layout)
+    {
+        string Input(LayerLayout l) => l.Index == 0 ? "rec" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
+        string Gh(LayerLayout l) => l.Model.IsGru ? "ref gh, " : "";
+        w.Line();
+        w.Line("// One step over the work buffer (the step's input at its start, see SplitState), split layers on two cores.");
+        w.Line(Names.MethodImpl);
+        w.Open("private void ForwardStepSplit(ref float p, ref float work, bool reverse, bool shared)");
+        w.Line("ref float rec = ref work;");
+        w.Line($"ref float s = ref {U}.Add(ref work, SplitState);");
+        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
+        {
+            w.Line($"ref float gh = ref {U}.Add(ref work, SplitHidden);");
+        }
+
+        w.Line("global::GenRnn.CorePartner partner = global::GenRnn.CorePartner.Shared;");
+        foreach (LayerLayout l in layout.Layers)
+        {
+            if (!l.Splits)
+            {
+                w.Line($"Layer{l.Index}Forward(ref p, ref {Input(l)}, ref s, ref rec, reverse);");
+                continue;
+            }
+
+            string part = $"Layer{l.Index}ForwardPart(ref p, ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, ";
+            w.Open("if (shared)");
+            w.Line($"partner.Post(this, {2 * l.Index} | (reverse ? 1 : 0));");
+            w.Line(part + "0);");
+            w.Line("partner.Join();");
+            int rest = l.Model.GateSize - l.SplitColumn;
+            w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("rec", l.RecordGates + l.SplitColumn)}, {rest}); // the partner's sums, all at once");
+            if (l.Model.IsGru)
+            {
+                w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("gh", l.SplitColumn)}, {rest});");
+            }
+
+            if (l == layout.Layers.Last(x => x.Splits))
+            {
+                w.Line("partner.Release();");
+            }
+
+            w.Close();
+            w.Open("else");
+            w.Line(part + "0);");
+            w.Line(part + "1);");
+            w.Close();
+            w.Line(CellEmitter.UpdateCall(l, "rec", "s", "gh"));
+        }
+
+        if (layout.Model.HasHead)
+        {
+            w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
+        }
+
+        w.Close();
+        w.Line();
+        w.Line("// The partner's half of a split layer (called by GenRnn.CorePartner, on its thread or taken back on the caller's).");
+        w.Open("void global::GenRnn.ISplitStep.RunPart(int part)");
+        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
+        w.Line($"ref float rec = ref {MM}.GetArrayDataReference(_split);");
+        w.Line($"ref float s = ref {U}.Add(ref rec, SplitState);");
+        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
+        {
+            w.Line($"ref float gh = ref {U}.Add(ref rec, SplitHidden);");
+        }
+
+        w.Line("bool reverse = (part & 1) != 0;");
+        w.Open("switch (part >> 1)");
+        foreach (LayerLayout l in layout.Layers.Where(l => l.Splits))
+        {
+            w.Line($"case {l.Index}: Layer{l.Index}ForwardPart(ref p, ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, 1); break;");
+        }
+
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
     /// ToBFloat16() and the nested BFloat16Model: an inference snapshot whose Step and Forward are the model's own
     /// (written by the same methods), running ForwardStepBFloat16 over its packed copy of the weights.
     /// </summary>
@@ -634,7 +765,7 @@ internal static class ModelEmitter
             WriteSweep(w);
         }
 
-        WriteStep(w, layout, kernels);
+        WriteStep(w, layout, kernels, split: false);
         WriteUntracedForward(w, kernels, layout, chunk: 1); // the snapshot has no chunk kernels: one step at a time
         w.Close();
         w.Line();
@@ -667,6 +798,11 @@ internal static class ModelEmitter
             }
         }
 
+        if (layout.SplitsSteps)
+        {
+            WriteForwardStepSplit(w, layout);
+        }
+
         int group = StreamGroup(layout);
         if (group > 1)
         {
@@ -696,6 +832,12 @@ internal static class ModelEmitter
             {
                 w.Line();
                 CellEmitter.WriteForwardChunk(w, kernels, layout, l, chunk);
+            }
+
+            if (l.Splits)
+            {
+                w.Line();
+                CellEmitter.WriteForwardPart(w, kernels, l);
             }
 
             w.Line();

@@ -70,6 +70,14 @@ internal sealed class ModelLayout
                 record += h;
             }
 
+            if (model.Tuning.Cores == 2 && m.Cell != CellKind.GruResetBefore && gh / BlockedMatrix.Width >= 2)
+            {
+                // The caller takes more blocks than the partner: the partner starts one core-to-core message later and
+                // its sums reach the caller one message after it is done.
+                int full = gh / BlockedMatrix.Width;
+                layer.SplitColumn = System.Math.Min(full - 1, (full + 2) / 2) * BlockedMatrix.Width;
+            }
+
             layer.BlocksPerCall = model.Tuning.VectorWidth == 512 && layer.Sweeps && layer.WeightBytes < 512 * 1024 && gh / BlockedMatrix.Width >= 8 ? 4 : 2;
             layers.Add(layer);
         }
@@ -93,6 +101,9 @@ internal sealed class ModelLayout
         StateSize = state;
         StepRecordSize = Aligned(record);
         TraceHeader = Aligned(state);
+        SplitState = StepRecordSize;
+        SplitHidden = SplitState + Aligned(state);
+        SplitWorkSize = SplitHidden + Aligned(layers.Where(l => l.Splits && l.Model.IsGru).Select(l => l.Model.GateSize).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>
@@ -143,7 +154,24 @@ internal sealed class ModelLayout
     /// the sums, so these models run StepStreams one stream at a time (each stream still gets exactly what Step gives
     /// it). Measured (probe): RNN (8, 32) step 56 -> 34 ns.
     /// </summary>
-    public bool ChainsAccumulators => !ChunksSequences && Layers.Any(l => l.Model.GateSize < 2 * BlockedMatrix.Width);
+    public bool ChainsAccumulators => !SplitsSteps && !ChunksSequences && Layers.Any(l => l.Model.GateSize < 2 * BlockedMatrix.Width);
+
+    /// <summary>
+    /// Whether Step shares layers' gate rows with GenRnn.CorePartner (Cores = 2; see <see cref="LayerLayout.Splits"/>).
+    /// Such models do not chain accumulators: the split Step, the one-core fallback and Forward then all give the same
+    /// sums.
+    /// </summary>
+    public bool SplitsSteps => Layers.Any(l => l.Splits);
+
+    /// <summary>
+    /// The split Step's work buffer (a model field, for both threads to reach): the record at 0 (its input at its
+    /// start), then a copy of the state at SplitState, then a GRU's recurrent accumulator at SplitHidden.
+    /// </summary>
+    public int SplitState { get; }
+
+    public int SplitHidden { get; }
+
+    public int SplitWorkSize { get; }
 
     /// <summary>32-bit words of the bfloat16 snapshot's packed weight matrices.</summary>
     public int PackedCount { get; }
@@ -226,6 +254,15 @@ internal sealed class LayerLayout
     /// 10.0 -> 10.8 µs (so it keeps pairs); the bfloat16 kernel with four blocks ran 5-8x slower (spills): pairs.
     /// </summary>
     public int BlocksPerCall { get; set; } = 2;
+
+    /// <summary>
+    /// Under Cores = 2, the first gate row the partner core computes (whole column blocks: the caller takes the first
+    /// half, rounded up, the partner the rest), or 0 when the layer is not split: a reset-before GRU (its recurrent
+    /// product waits for r), or a layer of one block.
+    /// </summary>
+    public int SplitColumn { get; set; }
+
+    public bool Splits => SplitColumn > 0;
 
     public int Peepholes { get; set; } = -1;
 

@@ -33,10 +33,10 @@ internal sealed record ModelSpec(
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
-/// Kernel tuning from [RecurrentModel]: the widest vector in bits (512, 256 or 32), accumulators per kernel pass, and
-/// whether to generate the bfloat16 inference snapshot.
+/// Kernel tuning from [RecurrentModel]: the widest vector in bits (512, 256 or 32), accumulators per kernel pass,
+/// whether to generate the bfloat16 inference snapshot, and the cores a Step uses (1 or 2).
 /// </summary>
-internal sealed record Tuning(int VectorWidth, int RegisterBlocks, bool BFloat16Inference = false)
+internal sealed record Tuning(int VectorWidth, int RegisterBlocks, bool BFloat16Inference = false, int Cores = 1)
 {
     public static Tuning Default { get; } = new(512, 4);
 }

@@ -341,7 +341,14 @@ internal static class ModelParser
             blocks = Tuning.Default.RegisterBlocks;
         }
 
-        return new Tuning(width, blocks, Named(model, "BFloat16Inference", 0) != 0);
+        int cores = Named(model, "Cores", Tuning.Default.Cores);
+        if (cores is not (1 or 2))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTuning, location, "Cores", cores, "use 1 (the calling thread only) or 2 (half of each step on a second core)"));
+            cores = Tuning.Default.Cores;
+        }
+
+        return new Tuning(width, blocks, Named(model, "BFloat16Inference", 0) != 0, cores);
     }
 
     private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)

@@ -28,4 +28,12 @@ public sealed class RecurrentModelAttribute : Attribute
     /// float32. For models whose weights outgrow the caches, where a step is bound by reading them. Off by default.
     /// </summary>
     public bool BFloat16Inference { get; set; }
+
+    /// <summary>
+    /// Cores a <c>Step</c> uses: 1 (the default) or 2. With 2, Step hands half of each layer's gate rows to
+    /// <see cref="CorePartner"/>'s thread on a second core, which then spins between steps (for
+    /// <see cref="CorePartner.SpinTime"/> after the last). For models whose weights outgrow one core's caches; the result
+    /// equals the one-core Step's bit for bit. Forward, StepStreams and training stay on the calling thread.
+    /// </summary>
+    public int Cores { get; set; } = 1;
 }

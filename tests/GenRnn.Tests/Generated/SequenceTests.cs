@@ -69,6 +69,14 @@ public sealed class SequenceTests
 
     [Fact] public void FourBlocksPerKernelGru() => Check<FourBlockGru>(tokens: false);
 
+    [Fact] public void SplitFourBlockLstmAcrossCores() => Check<SplitFourBlockLstm>(tokens: false);
+
+    [Fact] public void SplitGruAcrossCores() => Check<SplitFourBlockGru>(tokens: false);
+
+    [Fact] public void SplitStackAcrossCores() => Check<SplitStack>(tokens: true);
+
+    [Fact] public void SplitSmallModelAcrossCores() => Check<SplitSmall>(tokens: false);
+
     [Fact] public void SweepingLayersInPairsOfBlocks() => Check<BlockPairs>(tokens: false);
 
     [Fact] public void SweepingLayersVector256() => Check<BlockPairsVector256>(tokens: false);

@@ -1,0 +1,261 @@
+using GenRnn.Reference;
+using GenRnn.Tests.Models;
+using Xunit;
+
+namespace GenRnn.Tests.Generated;
+
+// Cores = 2 twins of one-core models (SequenceTests.cs): four-block kernels with a partial block, GRU with its
+// recurrent sums in the work buffer, and a stack mixing split layers with one that is not (the reset-before GRU) and a
+// layer of one block (not split), under embedding tokens and a softmax head.
+[RecurrentModel(Cores = 2)]
+[Lstm(20, 130)]
+[Dense(5)]
+public partial class SplitFourBlockLstm;
+
+[RecurrentModel(Cores = 2)]
+[Gru(10, 180)]
+public partial class SplitFourBlockGru;
+
+[RecurrentModel(Cores = 2)]
+[Embedding(vocabulary: 50, dimensions: 16)]
+[Lstm(16, 64, Peepholes = true)]
+[Gru(64, 40, ResetAfter = false)]
+[Rnn(40, 12)]
+[Gru(12, 70)]
+[Dense(50, Activation = Activation.Softmax)]
+public partial class SplitStack;
+
+[RecurrentModel]
+[Embedding(vocabulary: 50, dimensions: 16)]
+[Lstm(16, 64, Peepholes = true)]
+[Gru(64, 40, ResetAfter = false)]
+[Rnn(40, 12)]
+[Gru(12, 70)]
+[Dense(50, Activation = Activation.Softmax)]
+public partial class OneCoreStack;
+
+// A small model (whose one-core twin chains its kernels' accumulators; the split one does not) under Vector256.
+[RecurrentModel(Cores = 2, VectorWidth = 256)]
+[Rnn(8, 32)]
+[Lstm(32, 48, ForgetGate = false)]
+[Dense(3, Activation = Activation.Sigmoid)]
+public partial class SplitSmall;
+
+/// <summary>
+/// A Step split across two cores (Cores = 2) gives exactly the one-core Step's result, whichever thread computed the
+/// partner's half (the partner, the caller taking it back, or the caller when the partner is taken), and whether or not
+/// another thread is stepping the same model.
+/// </summary>
+public sealed class SplitStepTests
+{
+    [Fact] public void FourBlockLstmEqualsOneCore() => CompareWithTwin<SplitFourBlockLstm, FourBlockLstm>(tokens: false);
+
+    [Fact] public void FourBlockGruEqualsOneCore() => CompareWithTwin<SplitFourBlockGru, FourBlockGru>(tokens: false);
+
+    [Fact] public void StackWithTokensEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: true);
+
+    [Fact] public void StackWithVectorsEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: false);
+
+    [Fact]
+    public void SmallModelAgreesWithTheReference()
+    {
+        const int Steps = 50;
+        var model = SplitSmall.Create();
+        Fill(model.Parameters, new Random(5));
+        var random = new Random(6);
+        float[] inputs = Enumerable.Range(0, Steps * SplitSmall.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var state = new float[SplitSmall.StateSize];
+        var outputs = new float[Steps * SplitSmall.OutputSize];
+        for (int t = 0; t < Steps; t++)
+        {
+            model.Step(inputs.AsSpan(t * SplitSmall.InputSize, SplitSmall.InputSize), state, outputs.AsSpan(t * SplitSmall.OutputSize, SplitSmall.OutputSize));
+        }
+
+        var reference = new ReferenceModel(SplitSmall.Description, model.Parameters);
+        var referenceState = new double[SplitSmall.StateSize];
+        var expected = new double[outputs.Length];
+        reference.Forward(inputs, referenceState, expected);
+        for (int j = 0; j < outputs.Length; j++) Assert.Equal(expected[j], outputs[j], 1e-5);
+        for (int j = 0; j < state.Length; j++) Assert.Equal(referenceState[j], state[j], 1e-5);
+    }
+
+    [Fact]
+    public void ThePartnerComputesHalves()
+    {
+        var model = SplitFourBlockLstm.Create();
+        Fill(model.Parameters, new Random(3));
+        var state = new float[SplitFourBlockLstm.StateSize];
+        var output = new float[SplitFourBlockLstm.OutputSize];
+        var x = new float[SplitFourBlockLstm.InputSize];
+        long before = CorePartner.Shared.JobsRun;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (CorePartner.Shared.JobsRun == before && clock.Elapsed < TimeSpan.FromSeconds(Environment.ProcessorCount > 1 ? 20 : 0.2))
+        {
+            model.Step(x, state, output);
+        }
+
+        if (Environment.ProcessorCount > 1)
+        {
+            Assert.True(CorePartner.Shared.JobsRun > before, "the partner claimed no job in 20 s of steps");
+        }
+        else
+        {
+            Assert.Equal(before, CorePartner.Shared.JobsRun); // one core: the partner never starts
+        }
+    }
+
+    [Fact]
+    public void StepsWhileThePartnerIsTakenRunOnTheCaller()
+    {
+        var model = SplitFourBlockGru.Create();
+        var twin = FourBlockGru.Create();
+        Fill(model.Parameters, new Random(8));
+        model.Parameters.CopyTo(twin.Parameters, 0);
+        using var release = new ManualResetEventSlim();
+        var holder = new Holder(release);
+        // Other tests' steps may hold the partner for a moment; one core: it is never free.
+        bool posted = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!posted && Environment.ProcessorCount > 1 && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            posted = CorePartner.Shared.TryAcquire();
+        }
+
+        if (posted)
+        {
+            CorePartner.Shared.Post(holder, 0);
+        }
+
+        Assert.True(posted || Environment.ProcessorCount == 1, "the partner stayed taken for 10 s");
+        try
+        {
+            // The partner is taken (its job held), so every step below computes both halves on this thread.
+            CompareSteps(model, twin, tokens: false, new Random(9), steps: 20);
+        }
+        finally
+        {
+            release.Set();
+            if (posted)
+            {
+                CorePartner.Shared.Join();
+                CorePartner.Shared.Release();
+            }
+        }
+    }
+
+    [Fact]
+    public void ConcurrentStepsOnOneModelGiveEachStreamItsOwnResult()
+    {
+        var model = SplitFourBlockLstm.Create();
+        var twin = FourBlockLstm.Create();
+        Fill(model.Parameters, new Random(11));
+        model.Parameters.CopyTo(twin.Parameters, 0);
+        const int Threads = 4, Steps = 300;
+        var inputs = new float[Threads][];
+        var random = new Random(12);
+        for (int s = 0; s < Threads; s++)
+        {
+            inputs[s] = Enumerable.Range(0, Steps * SplitFourBlockLstm.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        }
+
+        var expected = new float[Threads][];
+        var actual = new float[Threads][];
+        for (int s = 0; s < Threads; s++)
+        {
+            expected[s] = RunStream(twin.Step, inputs[s], Steps);
+        }
+
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, s => actual[s] = RunStream(model.Step, inputs[s], Steps));
+        for (int s = 0; s < Threads; s++)
+        {
+            Assert.True(expected[s].AsSpan().SequenceEqual(actual[s]), $"stream {s} differs from the one-core model's");
+        }
+    }
+
+    [Fact]
+    public void SplitStepAllocatesNothing()
+    {
+        var model = SplitStack.Create();
+        Fill(model.Parameters, new Random(2));
+        var state = new float[SplitStack.StateSize];
+        var output = new float[SplitStack.OutputSize];
+        var x = new float[SplitStack.InputSize];
+        void Run(int calls)
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                model.Step(x, state, output);
+                model.Step(i % SplitStack.VocabularySize, state, output);
+            }
+        }
+
+        Run(200);
+        AllocationAssert.NothingAllocated(() => Run(5_000), "SplitStack: Step");
+    }
+
+    private delegate void StepCall(ReadOnlySpan<float> input, Span<float> state, Span<float> output);
+
+    private static float[] RunStream(StepCall step, float[] inputs, int steps)
+    {
+        int inputSize = inputs.Length / steps;
+        var state = new float[SplitFourBlockLstm.StateSize];
+        var outputs = new float[steps * SplitFourBlockLstm.OutputSize];
+        for (int t = 0; t < steps; t++)
+        {
+            step(inputs.AsSpan(t * inputSize, inputSize), state, outputs.AsSpan(t * SplitFourBlockLstm.OutputSize, SplitFourBlockLstm.OutputSize));
+        }
+
+        return outputs;
+    }
+
+    private static void CompareWithTwin<TSplit, TOne>(bool tokens)
+        where TSplit : class, IRecurrentModel<TSplit>
+        where TOne : class, IRecurrentModel<TOne>
+    {
+        Assert.Equal(TOne.ParameterCount, TSplit.ParameterCount);
+        var model = TSplit.Create();
+        var twin = TOne.Create();
+        Fill(model.Parameters, new Random(21));
+        model.Parameters.CopyTo(twin.Parameters, 0);
+        CompareSteps(model, twin, tokens, new Random(22), steps: 40);
+    }
+
+    private static void CompareSteps<TSplit, TOne>(TSplit model, TOne twin, bool tokens, Random random, int steps)
+        where TSplit : class, IRecurrentModel<TSplit>
+        where TOne : class, IRecurrentModel<TOne>
+    {
+        float[] state = Enumerable.Range(0, TSplit.StateSize).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] twinState = state.ToArray();
+        var output = new float[TSplit.OutputSize];
+        var expected = new float[TSplit.OutputSize];
+        for (int t = 0; t < steps; t++)
+        {
+            if (tokens)
+            {
+                int id = random.Next(TSplit.VocabularySize);
+                model.Step(id, state, output);
+                twin.Step(id, twinState, expected);
+            }
+            else
+            {
+                float[] x = Enumerable.Range(0, TSplit.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+                model.Step(x, state, output);
+                twin.Step(x, twinState, expected);
+            }
+
+            Assert.True(expected.AsSpan().SequenceEqual(output), $"step {t}: the output differs from the one-core model's");
+            Assert.True(twinState.AsSpan().SequenceEqual(state), $"step {t}: the state differs from the one-core model's");
+        }
+    }
+
+    private static void Fill(float[] parameters, Random random)
+    {
+        for (int i = 0; i < parameters.Length; i++) parameters[i] = (float)(random.NextDouble() - 0.5) * 0.3f;
+    }
+
+    // A job that holds the partner until released (or, taken back by Finish, returns at once).
+    private sealed class Holder(ManualResetEventSlim release) : ISplitStep
+    {
+        public void RunPart(int part) => release.Wait(TimeSpan.FromSeconds(30));
+    }
+}
