@@ -56,6 +56,30 @@ public static class BenchCase
         _ => throw new ArgumentException($"No model declared for {cell} {size}."),
     };
 
+    /// <summary>The Cores = 2 twin of (cell, size), with the same parameters as <see cref="CreateGenerated"/>'s.</summary>
+    public static GeneratedRunner CreateTwoCores(Cell cell, string size) => (cell, size) switch
+    {
+        (Cell.Lstm, "1x8") => new GeneratedRunner<Lstm1x8Cores2>(m => m),
+        (Cell.Lstm, "1x32") => new GeneratedRunner<Lstm1x32Cores2>(m => m),
+        (Cell.Lstm, "8x32") => new GeneratedRunner<Lstm8x32Cores2>(m => m),
+        (Cell.Lstm, "16x64") => new GeneratedRunner<Lstm16x64Cores2>(m => m),
+        (Cell.Lstm, "32x128") => new GeneratedRunner<Lstm32x128Cores2>(m => m),
+        (Cell.Lstm, "64x256") => new GeneratedRunner<Lstm64x256Cores2>(m => m),
+        (Cell.Gru, "1x8") => new GeneratedRunner<Gru1x8Cores2>(m => m),
+        (Cell.Gru, "1x32") => new GeneratedRunner<Gru1x32Cores2>(m => m),
+        (Cell.Gru, "8x32") => new GeneratedRunner<Gru8x32Cores2>(m => m),
+        (Cell.Gru, "16x64") => new GeneratedRunner<Gru16x64Cores2>(m => m),
+        (Cell.Gru, "32x128") => new GeneratedRunner<Gru32x128Cores2>(m => m),
+        (Cell.Gru, "64x256") => new GeneratedRunner<Gru64x256Cores2>(m => m),
+        (Cell.Rnn, "1x8") => new GeneratedRunner<Rnn1x8Cores2>(m => m),
+        (Cell.Rnn, "1x32") => new GeneratedRunner<Rnn1x32Cores2>(m => m),
+        (Cell.Rnn, "8x32") => new GeneratedRunner<Rnn8x32Cores2>(m => m),
+        (Cell.Rnn, "16x64") => new GeneratedRunner<Rnn16x64Cores2>(m => m),
+        (Cell.Rnn, "32x128") => new GeneratedRunner<Rnn32x128Cores2>(m => m),
+        (Cell.Rnn, "64x256") => new GeneratedRunner<Rnn64x256Cores2>(m => m),
+        _ => throw new ArgumentException($"No model declared for {cell} {size}."),
+    };
+
     /// <summary>Fills <paramref name="parameters"/> uniformly in ±1/sqrt(H) (PyTorch's default range) from a fixed seed.</summary>
     public static void InitialiseParameters(Span<float> parameters, int hiddenSize)
     {

@@ -4,13 +4,15 @@ namespace GenRnn.Benchmarks;
 
 /// <summary>
 /// 1. Streaming: one step at batch 1 with the state carried from step to step, cycling through 100 fixed inputs.
-/// Generated <c>Step</c> (baseline) vs the scalar double reference vs ONNX Runtime on the T = 1 model.
+/// Generated <c>Step</c> (baseline), its bfloat16 snapshot and its Cores = 2 twin vs the scalar double reference vs
+/// ONNX Runtime on the T = 1 model.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Step")]
 public class StepBenchmarks : CaseBenchmark
 {
     private OnnxRunner? _onnx;
+    private GeneratedRunner _twoCores = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -18,6 +20,8 @@ public class StepBenchmarks : CaseBenchmark
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
         Checks.FirstBFloat16Step(Generated);
+        _twoCores = BenchCase.CreateTwoCores(Cell, Size);
+        Checks.FirstStep(_twoCores, Reference);
         _onnx = new OnnxRunner(Cell, Size, steps: 1, Generated);
     }
 
@@ -29,6 +33,9 @@ public class StepBenchmarks : CaseBenchmark
 
     [Benchmark(Description = "GenRnn bf16")]
     public void GeneratedStepBFloat16() => Generated.StepBFloat16();
+
+    [Benchmark(Description = "GenRnn 2 cores")]
+    public void GeneratedStepTwoCores() => _twoCores.Step();
 
     [Benchmark(Description = "Reference")]
     public void ReferenceStep() => Reference.Step();

@@ -7,15 +7,17 @@ namespace GenRnn;
 
 /// <summary>
 /// The second core of models declared with <see cref="RecurrentModelAttribute.Cores"/> = 2: one background thread per
-/// process that computes half of a step's gate rows while the calling thread computes the other half, so each core
-/// reads half the weights (for an LSTM (64, 256), 650 KB each: both halves stay in their core's L2).
+/// process that computes part of a step's gate rows while the calling thread computes the rest, so each core reads
+/// only its part of the weights (for an LSTM (64, 256), about 650 KB each: each part stays in its core's L2).
 /// </summary>
 /// <remarks>
 /// <para>
-/// A job is posted, then either claimed by the partner or taken back by the caller: if the partner has not claimed it
-/// by the time the caller has finished its own half (the partner asleep, busy with another model's job, or preempted on
-/// a loaded machine), the caller computes the second half itself. A step therefore never waits for a thread that is
-/// not running, and its result does not depend on who computed which half (the same kernel calls either way).
+/// The protocol: a caller takes the partner (<see cref="TryAcquire"/>), then per layer posts the partner's part
+/// (<see cref="Post"/>), computes its own and joins (<see cref="Join"/>), and finally lets it go (<see cref="Release"/>).
+/// A posted part is either claimed by the partner or taken back by the caller: if the partner has not claimed it by
+/// the time the caller has finished its own part (the partner asleep, or preempted on a loaded machine), the caller
+/// computes it itself. A step therefore never waits for a thread that is not running, and its result does not depend
+/// on who computed which part (the same kernel calls either way).
 /// </para>
 /// <para>
 /// The partner spins while jobs keep coming (a round trip between the two cores of the reference machine took about
@@ -31,24 +33,21 @@ public sealed class CorePartner
 
     private const int Idle = 0, Posted = 1, Claimed = 2, Done = 3;
 
-    private static readonly Lazy<CorePartner> SharedPartner = new(() => new CorePartner());
-
-    // Written by the caller and polled by the partner: a cache line of its own, apart from the caller's lock, so that
-    // the partner's polling does not steal the line the caller's lock sits in.
+    // Written by the caller and polled by the partner: a cache line of its own. The caller's lock and the partner's
+    // sleeping flag (written only when it goes to sleep) share another, which so stays in the caller's cache.
     private readonly Line _job = new();
+    private readonly OwnerLine _own = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Lock _start = new();
     private readonly bool _enabled = Environment.ProcessorCount > 1;
     private Thread? _thread;
-    private int _owner;
-    private int _sleeping;
 
     private CorePartner()
     {
     }
 
     /// <summary>The process's partner, shared by every model with <c>Cores = 2</c>.</summary>
-    public static CorePartner Shared => SharedPartner.Value;
+    public static CorePartner Shared { get; } = new();
 
     /// <summary>Jobs the partner has computed since the process started (for tests and diagnostics).</summary>
     public long JobsRun => Interlocked.Read(ref _job.Runs);
@@ -61,7 +60,7 @@ public sealed class CorePartner
     /// <returns>Whether the caller now has the partner, until <see cref="Release"/>.</returns>
     public bool TryAcquire()
     {
-        if (!_enabled || Interlocked.CompareExchange(ref _owner, 1, 0) != 0)
+        if (!_enabled || Interlocked.CompareExchange(ref _own.Owner, 1, 0) != 0)
         {
             return false;
         }
@@ -75,7 +74,7 @@ public sealed class CorePartner
     }
 
     /// <summary>Lets other callers take the partner (after <see cref="TryAcquire"/> returned true).</summary>
-    public void Release() => Volatile.Write(ref _owner, 0);
+    public void Release() => Volatile.Write(ref _own.Owner, 0);
 
     /// <summary>
     /// Posts <paramref name="part"/> of <paramref name="target"/> for the partner; the caller must then compute its own
@@ -91,7 +90,7 @@ public sealed class CorePartner
 
         // No fence: if this read misses a partner that has just gone to sleep, Join takes the job back, and the next
         // post sees the flag.
-        if (Volatile.Read(ref _sleeping) != 0)
+        if (Volatile.Read(ref _own.Sleeping) != 0)
         {
             _wake.Set();
         }
@@ -106,18 +105,16 @@ public sealed class CorePartner
         int state = Volatile.Read(ref _job.State);
         if (state == Posted && Interlocked.CompareExchange(ref _job.State, Idle, Posted) == Posted)
         {
-            _job.Target!.RunPart(_job.Part); // taken back: the partner had not started it
+            ISplitStep target = _job.Target!;
+            _job.Target = null; // the partner holds no model between jobs
+            target.RunPart(_job.Part); // taken back: the partner had not started it
         }
         else
         {
             while (Volatile.Read(ref _job.State) != Done)
             {
             }
-
-            Volatile.Write(ref _job.State, Idle);
         }
-
-        _job.Target = null; // the partner holds no model between jobs
     }
 
     /// <summary>
@@ -157,10 +154,12 @@ public sealed class CorePartner
         {
             for (int i = 0; i < 4096; i++)
             {
-                // Claims with the compare-exchange itself rather than a read first: one transfer of the line, not two.
-                if (Interlocked.CompareExchange(ref _job.State, Claimed, Posted) == Posted)
+                // Reads first, so that the spinning keeps a shared copy of the line instead of taking it from the caller.
+                if (Volatile.Read(ref _job.State) == Posted && Interlocked.CompareExchange(ref _job.State, Claimed, Posted) == Posted)
                 {
-                    _job.Target!.RunPart(_job.Part);
+                    ISplitStep target = _job.Target!;
+                    _job.Target = null; // on this core's line already: holds no model between jobs, at no cost
+                    target.RunPart(_job.Part);
                     _job.Runs++;
                     Volatile.Write(ref _job.State, Done);
                     idleSince = Stopwatch.GetTimestamp();
@@ -173,14 +172,14 @@ public sealed class CorePartner
                 continue;
             }
 
-            Volatile.Write(ref _sleeping, 1);
+            Volatile.Write(ref _own.Sleeping, 1);
             if (Volatile.Read(ref _job.State) != Posted)
             {
                 _wake.Wait();
             }
 
             _wake.Reset();
-            Volatile.Write(ref _sleeping, 0);
+            Volatile.Write(ref _own.Sleeping, 0);
             idleSince = Stopwatch.GetTimestamp();
         }
     }
@@ -200,5 +199,15 @@ public sealed class CorePartner
 
         [FieldOffset(80)]
         public ISplitStep? Target;
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private sealed class OwnerLine
+    {
+        [FieldOffset(64)]
+        public int Owner;
+
+        [FieldOffset(68)]
+        public int Sleeping;
     }
 }
