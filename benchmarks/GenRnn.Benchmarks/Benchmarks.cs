@@ -46,13 +46,14 @@ public class StepBenchmarks : CaseBenchmark
 
 /// <summary>
 /// 2. Sequence inference: a 100-step <c>Forward</c> from the carried state (a block of a stream), batch 1.
-/// Generated (baseline) vs the reference vs ONNX Runtime on the T = 100 model.
+/// Generated (baseline) and its Cores = 2 twin vs the reference vs ONNX Runtime on the T = 100 model.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Sequence")]
 public class SequenceBenchmarks : CaseBenchmark
 {
     private OnnxRunner? _onnx;
+    private GeneratedRunner _twoCores = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -60,6 +61,8 @@ public class SequenceBenchmarks : CaseBenchmark
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
         Checks.Sequence(Generated, Reference);
+        _twoCores = BenchCase.CreateTwoCores(Cell, Size);
+        Checks.Sequence(_twoCores, Reference);
         _onnx = new OnnxRunner(Cell, Size, BenchCase.Steps, Generated);
     }
 
@@ -68,6 +71,9 @@ public class SequenceBenchmarks : CaseBenchmark
 
     [Benchmark(Baseline = true, Description = "GenRnn")]
     public void GeneratedForward() => Generated.Forward();
+
+    [Benchmark(Description = "GenRnn 2 cores")]
+    public void GeneratedForwardTwoCores() => _twoCores.Forward();
 
     [Benchmark(Description = "Reference")]
     public void ReferenceForward() => Reference.Forward();

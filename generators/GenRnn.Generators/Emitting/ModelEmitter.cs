@@ -352,7 +352,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>The untraced Forward overloads (float inputs and tokens, over ref State or a flat state).</summary>
-    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, int chunk)
+    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, int chunk, bool split)
     {
         w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
@@ -360,13 +360,13 @@ internal static class ModelEmitter
         w.Line("/// <summary>Runs a sequence of token ids.</summary>");
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
         w.Line();
-        WriteSequence(w, kernels, layout, tokens: false, traced: false, chunk);
-        WriteSequence(w, kernels, layout, tokens: true, traced: false, chunk);
+        WriteSequence(w, kernels, layout, tokens: false, traced: false, chunk, split);
+        WriteSequence(w, kernels, layout, tokens: true, traced: false, chunk, split);
     }
 
     private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
-        WriteUntracedForward(w, kernels, layout, SequenceChunk(layout));
+        WriteUntracedForward(w, kernels, layout, SequenceChunk(layout), layout.SplitsSteps);
         w.Line("/// <summary>Runs a sequence and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(inputs, state.AsSpan(), outputs, trace);");
         w.Line();
@@ -374,17 +374,18 @@ internal static class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, kernels, layout, tokens: false, traced: true, SequenceChunk(layout));
-        WriteSequence(w, kernels, layout, tokens: true, traced: true, SequenceChunk(layout));
+        WriteSequence(w, kernels, layout, tokens: false, traced: true, SequenceChunk(layout), split: false);
+        WriteSequence(w, kernels, layout, tokens: true, traced: true, SequenceChunk(layout), split: false);
     }
 
     /// <summary>
     /// One of the four sequence forward passes. Untraced, records on the stack serve every step; traced, the trace holds
     /// the initial state, then one record per step, each with its input (what Backward reads). With <paramref name="chunk"/>
     /// &gt; 1, the steps go that many at a time through ForwardChunk (which shares each input weight among them), the
-    /// rest one by one.
+    /// rest one by one. With <paramref name="split"/> (untraced, Cores = 2), the steps go through the split step when
+    /// the work buffer is free.
     /// </summary>
-    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced, int chunk)
+    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced, int chunk, bool split)
     {
         string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
         w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
@@ -402,6 +403,11 @@ internal static class ModelEmitter
         else
         {
             w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
+        }
+
+        if (split)
+        {
+            WriteSplitSequence(w, kernels, layout, tokens);
         }
 
         if (traced)
@@ -446,6 +452,31 @@ internal static class ModelEmitter
         w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), t * OutputSize));");
         w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// Under Cores = 2, the untraced Forward's split branch: the steps one by one through ForwardStepSplit in the work
+    /// buffer (the state copied in once and out once), each step's rows shared with the partner as in Step.
+    /// </summary>
+    private static void WriteSplitSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens)
+    {
+        w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref _splitBusy, 1, 0) == 0)");
+        w.Line($"ref float work = ref {MM}.GetArrayDataReference(_split);");
+        w.Line($"ref float parameters = ref {MM}.GetArrayDataReference(Parameters);");
+        w.Line($"{kernels.Copy(layout.StateSize)}(ref {MM}.GetReference(state), ref {U}.Add(ref work, SplitState));");
+        w.Open("for (int step = 0; step < steps; step++)");
+        w.Line("bool shared = global::GenRnn.CorePartner.Shared.TryAcquire(); // before the writes the partner reads");
+        w.Line(tokens
+            ? "LoadToken(ref parameters, tokens[step], ref work);"
+            : $"{kernels.Copy(layout.InputSize)}(ref {U}.Add(ref {MM}.GetReference(inputs), step * InputSize), ref work);");
+        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "(step & 1) != 0" : "false")}, shared);");
+        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), step * OutputSize));");
+        w.Close();
+        w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
+        w.Line("global::System.Threading.Volatile.Write(ref _splitBusy, 0);");
+        w.Line("return;");
         w.Close();
         w.Line();
     }
@@ -766,7 +797,7 @@ internal static class ModelEmitter
         }
 
         WriteStep(w, layout, kernels, split: false);
-        WriteUntracedForward(w, kernels, layout, chunk: 1); // the snapshot has no chunk kernels: one step at a time
+        WriteUntracedForward(w, kernels, layout, chunk: 1, split: false); // the snapshot has no chunk or split kernels: one step at a time, one core
         w.Close();
         w.Line();
     }

@@ -173,24 +173,30 @@ public sealed class SplitStepTests
     }
 
     [Fact]
-    public void SplitStepAllocatesNothing()
+    public void SplitStepAndForwardAllocateNothing()
     {
         var model = SplitStack.Create();
         Fill(model.Parameters, new Random(2));
         var state = new float[SplitStack.StateSize];
         var output = new float[SplitStack.OutputSize];
         var x = new float[SplitStack.InputSize];
+        var inputs = new float[5 * SplitStack.InputSize];
+        var tokens = new int[5];
+        var outputs = new float[5 * SplitStack.OutputSize];
         void Run(int calls)
         {
             for (int i = 0; i < calls; i++)
             {
                 model.Step(x, state, output);
                 model.Step(i % SplitStack.VocabularySize, state, output);
+                model.Forward(inputs, state, outputs);
+                model.Forward(tokens, state, outputs);
+                Array.Clear(state);
             }
         }
 
         Run(200);
-        AllocationAssert.NothingAllocated(() => Run(5_000), "SplitStack: Step");
+        AllocationAssert.NothingAllocated(() => Run(2_000), "SplitStack: Step and Forward");
     }
 
     private delegate void StepCall(ReadOnlySpan<float> input, Span<float> state, Span<float> output);
