@@ -4,8 +4,8 @@ namespace GenRnn.Benchmarks;
 
 /// <summary>
 /// 1. Streaming: one step at batch 1 with the state carried from step to step, cycling through 100 fixed inputs.
-/// Generated <c>Step</c> (baseline), its bfloat16 snapshot and its Cores = 2 twin vs the scalar double reference vs
-/// ONNX Runtime on the T = 1 model.
+/// Generated <c>Step</c> (baseline), its bfloat16 snapshot, its Cores = 2 twin and that twin's bfloat16 snapshot vs the
+/// scalar double reference vs ONNX Runtime on the T = 1 model.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Step")]
@@ -22,6 +22,7 @@ public class StepBenchmarks : CaseBenchmark
         Checks.FirstBFloat16Step(Generated);
         _twoCores = BenchCase.CreateTwoCores(Cell, Size);
         Checks.FirstStep(_twoCores, Reference);
+        Checks.FirstBFloat16Step(_twoCores);
         _onnx = new OnnxRunner(Cell, Size, steps: 1, Generated);
     }
 
@@ -36,6 +37,9 @@ public class StepBenchmarks : CaseBenchmark
 
     [Benchmark(Description = "GenRnn 2 cores")]
     public void GeneratedStepTwoCores() => _twoCores.Step();
+
+    [Benchmark(Description = "GenRnn bf16 2 cores")]
+    public void GeneratedStepBFloat16TwoCores() => _twoCores.StepBFloat16();
 
     [Benchmark(Description = "Reference")]
     public void ReferenceStep() => Reference.Step();

@@ -28,23 +28,23 @@ namespace GenRnn.Benchmarks;
 [RecurrentModel(BFloat16Inference = true), Rnn(32, 128)] public partial class Rnn32x128;
 [RecurrentModel(BFloat16Inference = true), Rnn(64, 256)] public partial class Rnn64x256;
 
-// The same models with Cores = 2 (Step splits each layer's gate rows with a second core); IInferenceModel stands in for
-// the snapshot the runner takes (the step benchmarks time only their Step).
-[RecurrentModel(Cores = 2), Lstm(1, 8)] public partial class Lstm1x8Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Lstm(1, 32)] public partial class Lstm1x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Lstm(8, 32)] public partial class Lstm8x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Lstm(16, 64)] public partial class Lstm16x64Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Lstm(32, 128)] public partial class Lstm32x128Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Lstm(64, 256)] public partial class Lstm64x256Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(1, 8)] public partial class Gru1x8Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(1, 32)] public partial class Gru1x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(8, 32)] public partial class Gru8x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(16, 64)] public partial class Gru16x64Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(32, 128)] public partial class Gru32x128Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Gru(64, 256)] public partial class Gru64x256Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(1, 8)] public partial class Rnn1x8Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(1, 32)] public partial class Rnn1x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(8, 32)] public partial class Rnn8x32Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(16, 64)] public partial class Rnn16x64Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(32, 128)] public partial class Rnn32x128Cores2 : IInferenceModel;
-[RecurrentModel(Cores = 2), Rnn(64, 256)] public partial class Rnn64x256Cores2 : IInferenceModel;
+// The same models with Cores = 2 (Step splits each layer's gate rows with a second core), and their bfloat16 snapshots,
+// which split the same way.
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(1, 8)] public partial class Lstm1x8Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(1, 32)] public partial class Lstm1x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(8, 32)] public partial class Lstm8x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(16, 64)] public partial class Lstm16x64Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(32, 128)] public partial class Lstm32x128Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Lstm(64, 256)] public partial class Lstm64x256Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(1, 8)] public partial class Gru1x8Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(1, 32)] public partial class Gru1x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(8, 32)] public partial class Gru8x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(16, 64)] public partial class Gru16x64Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(32, 128)] public partial class Gru32x128Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Gru(64, 256)] public partial class Gru64x256Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(1, 8)] public partial class Rnn1x8Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(1, 32)] public partial class Rnn1x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(8, 32)] public partial class Rnn8x32Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(16, 64)] public partial class Rnn16x64Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(32, 128)] public partial class Rnn32x128Cores2;
+[RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(64, 256)] public partial class Rnn64x256Cores2;

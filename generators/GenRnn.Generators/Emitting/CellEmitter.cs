@@ -55,15 +55,18 @@ internal static class CellEmitter
     /// Under Cores = 2, LayerNForwardPart: the gate pre-activations of part 0 (rows below LayerLayout.SplitColumn, the
     /// calling thread's) or part 1 (the rest, GenRnn.CorePartner's), taken as LayerNForward takes them, so that the two
     /// parts give its sums bit for bit. A GRU's recurrent accumulator gh is in the model's work buffer. The cell update
-    /// follows (UpdateCall) once both parts are done.
+    /// follows (UpdateCall) once both parts are done. With <paramref name="bf16"/>, LayerNForwardPartBFloat16, which
+    /// reads the weight matrices as the bfloat16 snapshot's pairs in q (LayerNForwardBFloat16's kernels).
     /// </summary>
-    public static void WriteForwardPart(SourceWriter w, KernelEmitter k, LayerLayout layer)
+    public static void WriteForwardPart(SourceWriter w, KernelEmitter k, LayerLayout layer, bool bf16 = false)
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        w.Line($"// Layer {l}, gate rows [0, {layer.SplitColumn}) (part 0) or [{layer.SplitColumn}, {gh}) (part 1).");
+        int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
+        int blocks = bf16 ? 2 : layer.BlocksPerCall; // as in WriteForward
+        w.Line($"// Layer {l}, gate rows [0, {layer.SplitColumn}) (part 0) or [{layer.SplitColumn}, {gh}) (part 1).{(bf16 ? " Weights in bfloat16." : "")}");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void Layer{l}ForwardPart(ref float p, ref float x, ref float state, ref float rec, {(m.IsGru ? "ref float gh, " : "")}bool reverse, int part)");
+        w.Open($"private static void Layer{l}ForwardPart{(bf16 ? "BFloat16" : "")}(ref float p, {(bf16 ? "ref uint q, " : "")}ref float x, ref float state, ref float rec, {(m.IsGru ? "ref float gh, " : "")}bool reverse, int part)");
         w.Line($"ref float h = ref {At("state", layer.StateH)};");
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
         string? sweep = layer.Sweeps ? "reverse" : null;
@@ -79,12 +82,12 @@ internal static class CellEmitter
 
             if (m.IsGru)
             {
-                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightIh, i, "x", layer.BiasIh), null, "gates", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
-                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
+                BlockedMatrix.WriteAffine(w, k, to, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: blocks, from: from);
+                BlockedMatrix.WriteAffine(w, k, to, (whh, h, "h", layer.BiasHh), null, "gh", bf16, sweep, blocks: blocks, from: from);
             }
             else
             {
-                BlockedMatrix.WriteAffine(w, k, to, (layer.WeightIh, i, "x", layer.BiasIh), (layer.WeightHh, h, "h", layer.BiasHh), "gates", reverse: sweep, blocks: layer.BlocksPerCall, from: from);
+                BlockedMatrix.WriteAffine(w, k, to, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: blocks, from: from);
             }
 
             w.Close();

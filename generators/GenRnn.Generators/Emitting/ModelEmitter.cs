@@ -204,12 +204,16 @@ internal static class ModelEmitter
     }
 
     /// <summary>The work buffer of the split Step (ModelLayout.SplitState) and the flag that lends it to one Step at a time.</summary>
-    private static void WriteSplitFields(SourceWriter w, ModelLayout layout)
+    private static void WriteSplitFields(SourceWriter w, ModelLayout layout, bool constants = true)
     {
         w.Line("// Cores = 2: Step works in this buffer, which both cores reach (record, then state, then a GRU's recurrent sums);");
         w.Line("// a Step that finds it taken (a concurrent Step on another thread) runs on its own thread with stack buffers.");
-        w.Line($"private const int SplitState = {layout.SplitState};");
-        w.Line($"private const int SplitHidden = {layout.SplitHidden};");
+        if (constants)
+        {
+            w.Line($"private const int SplitState = {layout.SplitState};");
+            w.Line($"private const int SplitHidden = {layout.SplitHidden};");
+        }
+
         w.Line($"private readonly float[] _split = global::GenRnn.AlignedArray.Create({layout.SplitWorkSize});");
         w.Line("private int _splitBusy;");
         w.Line();
@@ -677,14 +681,21 @@ internal static class ModelEmitter
     /// the partner's entry, ISplitStep.RunPart, which computes part 1 of the layer that <c>part &gt;&gt; 1</c> names
     /// (bit 0: the sweep direction).
     /// </summary>
-    private static void WriteForwardStepSplit(SourceWriter w, ModelLayout layout)
+    private static void WriteForwardStepSplit(SourceWriter w, ModelLayout layout, bool bf16)
     {
         string Input(LayerLayout l) => l.Index == 0 ? "rec" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
         string Gh(LayerLayout l) => l.Model.IsGru ? "ref gh, " : "";
+        string Q(LayerLayout l) => bf16 && l.PackedIh >= 0 ? "BFloat16(ref p, ref q, " : "(ref p, ";
+        const string Packed = $"ref uint q = ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed));";
         w.Line();
-        w.Line("// One step over the work buffer (the step's input at its start, see SplitState), split layers on two cores.");
+        w.Line($"// One step over the work buffer (the step's input at its start, see SplitState), split layers on two cores{(bf16 ? "; weights in bfloat16" : "")}.");
         w.Line(Names.MethodImpl);
         w.Open("private void ForwardStepSplit(ref float p, ref float work, bool reverse, bool shared)");
+        if (bf16)
+        {
+            w.Line(Packed);
+        }
+
         w.Line("ref float rec = ref work;");
         w.Line($"ref float s = ref {U}.Add(ref work, SplitState);");
         if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
@@ -697,11 +708,11 @@ internal static class ModelEmitter
         {
             if (!l.Splits)
             {
-                w.Line($"Layer{l.Index}Forward(ref p, ref {Input(l)}, ref s, ref rec, reverse);");
+                w.Line($"Layer{l.Index}Forward{Q(l)}ref {Input(l)}, ref s, ref rec, reverse);");
                 continue;
             }
 
-            string part = $"Layer{l.Index}ForwardPart(ref p, ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, ";
+            string part = $"Layer{l.Index}ForwardPart{Q(l)}ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, ";
             w.Open("if (shared)");
             w.Line($"partner.Post(this, {2 * l.Index} | (reverse ? 1 : 0));");
             w.Line(part + "0);");
@@ -736,6 +747,11 @@ internal static class ModelEmitter
         w.Line("// The partner's half of a split layer (called by GenRnn.CorePartner, on its thread or taken back on the caller's).");
         w.Open("void global::GenRnn.ISplitStep.RunPart(int part)");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
+        if (bf16)
+        {
+            w.Line(Packed);
+        }
+
         w.Line($"ref float rec = ref {MM}.GetArrayDataReference(_split);");
         w.Line($"ref float s = ref {U}.Add(ref rec, SplitState);");
         if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
@@ -747,7 +763,7 @@ internal static class ModelEmitter
         w.Open("switch (part >> 1)");
         foreach (LayerLayout l in layout.Layers.Where(l => l.Splits))
         {
-            w.Line($"case {l.Index}: Layer{l.Index}ForwardPart(ref p, ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, 1); break;");
+            w.Line($"case {l.Index}: Layer{l.Index}ForwardPart{Q(l)}ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, 1); break;");
         }
 
         w.Close();
@@ -767,7 +783,7 @@ internal static class ModelEmitter
         w.Line("public BFloat16Model ToBFloat16() => new BFloat16Model(Parameters);");
         w.Line();
         w.Line("/// <summary>A read-only inference copy of a model with its recurrent weight matrices in bfloat16 pairs of rows.</summary>");
-        w.Open("public sealed class BFloat16Model : global::GenRnn.IInferenceModel");
+        w.Open($"public sealed class BFloat16Model : global::GenRnn.IInferenceModel{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         w.Line($"private const int PackedWords = {layout.PackedCount};");
         w.Line("private readonly float[] _parameters = global::GenRnn.AlignedArray.Create(ParameterCount);");
         w.Line("// bfloat16 pairs as 32-bit words (bit patterns, read through a ref uint).");
@@ -796,8 +812,18 @@ internal static class ModelEmitter
             WriteSweep(w);
         }
 
-        WriteStep(w, layout, kernels, split: false);
-        WriteUntracedForward(w, kernels, layout, chunk: 1, split: false); // the snapshot has no chunk or split kernels: one step at a time, one core
+        if (layout.SplitsSteps)
+        {
+            WriteSplitFields(w, layout, constants: false);
+        }
+
+        WriteStep(w, layout, kernels, layout.SplitsSteps);
+        WriteUntracedForward(w, kernels, layout, chunk: 1, layout.SplitsSteps); // the snapshot has no chunk kernels: one step at a time
+        if (layout.SplitsSteps)
+        {
+            WriteForwardStepSplit(w, layout, bf16: true);
+        }
+
         w.Close();
         w.Line();
     }
@@ -831,7 +857,7 @@ internal static class ModelEmitter
 
         if (layout.SplitsSteps)
         {
-            WriteForwardStepSplit(w, layout);
+            WriteForwardStepSplit(w, layout, bf16: false);
         }
 
         int group = StreamGroup(layout);
@@ -869,6 +895,11 @@ internal static class ModelEmitter
             {
                 w.Line();
                 CellEmitter.WriteForwardPart(w, kernels, l);
+                if (m.Tuning.BFloat16Inference)
+                {
+                    w.Line();
+                    CellEmitter.WriteForwardPart(w, kernels, l, bf16: true);
+                }
             }
 
             w.Line();

@@ -32,7 +32,8 @@ public sealed class RecurrentModelAttribute : Attribute
     /// <summary>
     /// Cores a <c>Step</c> uses: 1 (the default) or 2. With 2, Step hands half of each layer's gate rows to
     /// <see cref="CorePartner"/>'s thread on a second core, which then spins between steps (for
-    /// <see cref="CorePartner.SpinTime"/> after the last). The untraced Forward steps through the same split step. For
+    /// <see cref="CorePartner.SpinTime"/> after the last). The untraced Forward steps through the same split step, and so
+    /// do the bfloat16 snapshot's Step and Forward (<see cref="BFloat16Inference"/>). For
     /// models whose weights outgrow one core's L2 (below that the cores' round trip costs more than it saves); the
     /// result equals the one-core model's bit for bit (except for small models whose one-core kernels chain their sums,
     /// docs/api.md). The traced Forward, StepStreams and training stay on the calling thread.

@@ -41,6 +41,22 @@ public partial class OneCoreStack;
 [Dense(3, Activation = Activation.Sigmoid)]
 public partial class SplitSmall;
 
+// The bfloat16 snapshot of a split model against the one-core model's: split LSTM and GRU layers, a reset-before GRU
+// (float weights, not split).
+[RecurrentModel(Cores = 2, BFloat16Inference = true)]
+[Lstm(12, 70)]
+[Gru(70, 80)]
+[Gru(80, 20, ResetAfter = false)]
+[Dense(3)]
+public partial class SplitBFloat16Stack;
+
+[RecurrentModel(BFloat16Inference = true)]
+[Lstm(12, 70)]
+[Gru(70, 80)]
+[Gru(80, 20, ResetAfter = false)]
+[Dense(3)]
+public partial class OneCoreBFloat16Stack;
+
 /// <summary>
 /// A Step split across two cores (Cores = 2) gives exactly the one-core Step's result, whichever thread computed the
 /// partner's half (the partner, the caller taking it back, or the caller when the partner is taken), and whether or not
@@ -55,6 +71,41 @@ public sealed class SplitStepTests
     [Fact] public void StackWithTokensEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: true);
 
     [Fact] public void StackWithVectorsEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: false);
+
+    [Fact]
+    public void BFloat16SnapshotEqualsOneCore()
+    {
+        var model = SplitBFloat16Stack.Create();
+        var twin = OneCoreBFloat16Stack.Create();
+        Fill(model.Parameters, new Random(31));
+        model.Parameters.CopyTo(twin.Parameters, 0);
+        IInferenceModel split = model.ToBFloat16(), one = twin.ToBFloat16();
+        var random = new Random(32);
+        const int Steps = 30;
+        float[] inputs = Enumerable.Range(0, Steps * SplitBFloat16Stack.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[] state0 = Enumerable.Range(0, SplitBFloat16Stack.StateSize).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] state = state0.ToArray(), twinState = state0.ToArray();
+        var output = new float[SplitBFloat16Stack.OutputSize];
+        var expected = new float[SplitBFloat16Stack.OutputSize];
+        for (int t = 0; t < Steps; t++)
+        {
+            ReadOnlySpan<float> x = inputs.AsSpan(t * SplitBFloat16Stack.InputSize, SplitBFloat16Stack.InputSize);
+            split.Step(x, state, output);
+            one.Step(x, twinState, expected);
+            Assert.True(expected.AsSpan().SequenceEqual(output), $"step {t}: the output differs from the one-core snapshot's");
+            Assert.True(twinState.AsSpan().SequenceEqual(state), $"step {t}: the state differs from the one-core snapshot's");
+        }
+
+        // Forward (the split steps one by one) from the same state gives the same again.
+        state = state0.ToArray();
+        twinState = state0.ToArray();
+        var outputs = new float[Steps * SplitBFloat16Stack.OutputSize];
+        var expectedOutputs = new float[outputs.Length];
+        split.Forward(inputs, state, outputs);
+        one.Forward(inputs, twinState, expectedOutputs);
+        Assert.True(expectedOutputs.AsSpan().SequenceEqual(outputs), "Forward's outputs differ from the one-core snapshot's");
+        Assert.True(twinState.AsSpan().SequenceEqual(state), "Forward's final state differs from the one-core snapshot's");
+    }
 
     [Fact]
     public void SmallModelAgreesWithTheReference()
