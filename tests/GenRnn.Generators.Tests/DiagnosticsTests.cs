@@ -268,6 +268,27 @@ public sealed class DiagnosticsTests
         Assert.Empty(run.Sources);
     }
 
+    [Theory]
+    [InlineData("[Rnn(3, 64)]")]
+    [InlineData("[Lstm(3, 16)]\n[Gru(16, 50, ResetAfter = false)]")]
+    public void GRNN018_NothingToSplit_IsAWarningAndTheModelIsStillGenerated(string layers)
+    {
+        (Diagnostic d, GeneratorRun run) = Single($"[RecurrentModel(Cores = 2)]\n{layers}\npublic partial class M;", "GRNN018", DiagnosticSeverity.Warning);
+
+        AssertMessage(d, "[RecurrentModel] has Cores = 2, but no layer of 'M' can be split between two cores (a layer needs 128 gate rows or more and must not be a reset-before GRU), so every step runs on one core; remove Cores = 2");
+        AssertAt(run, d, "RecurrentModel(Cores = 2)");
+        Assert.DoesNotContain("ISplitStep", run.SingleSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SplittableLayerNeedsNoWarning()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using GenRnn;\n[RecurrentModel(Cores = 2)]\n[Lstm(3, 32)]\npublic partial class M;");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("global::GenRnn.ISplitStep", run.SingleSource, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryDescriptorHasATest()
     {

@@ -92,6 +92,11 @@ internal static class DiagnosticDescriptors
         "Invalid tuning option",
         "[RecurrentModel] has {0} = {1}; {2}");
 
+    public static readonly DiagnosticDescriptor NothingToSplit = Warning(
+        "GRNN018",
+        "Cores = 2 has no layer to split",
+        "[RecurrentModel] has Cores = 2, but no layer of '{0}' can be split between two cores (a layer needs 128 gate rows or more and must not be a reset-before GRU), so every step runs on one core; remove Cores = 2");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -70,7 +70,7 @@ internal sealed class ModelLayout
                 record += h;
             }
 
-            if (model.Tuning.Cores == 2 && m.Cell != CellKind.GruResetBefore && gh / BlockedMatrix.Width >= 2)
+            if (model.Tuning.Cores == 2 && m.Splittable)
             {
                 // The caller takes more blocks than the partner: the partner starts one core-to-core message later and
                 // its sums reach the caller one message after it is done.

@@ -16,6 +16,12 @@ internal sealed record LayerModel(CellKind Cell, int InputSize, int HiddenSize)
 
     public bool IsGru => Cell is CellKind.Gru or CellKind.GruResetBefore;
 
+    /// <summary>
+    /// Whether Cores = 2 can split this layer's gate rows between two cores: two column blocks of 64 rows or more (one
+    /// for each core), and not a reset-before GRU, whose recurrent product waits for r.
+    /// </summary>
+    public bool Splittable => Cell != CellKind.GruResetBefore && GateSize >= 128;
+
     /// <summary>Floats of the state this layer carries: h, and c for LSTMs.</summary>
     public int StateFloats => IsLstm ? 2 * HiddenSize : HiddenSize;
 }

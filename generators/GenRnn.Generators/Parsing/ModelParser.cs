@@ -49,6 +49,10 @@ internal static class ModelParser
         if (model is not null)
         {
             model = model with { Tuning = tuning };
+            if (tuning.Cores == 2 && !model.Layers.Any(l => l.Splittable))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToSplit, modelLocation, symbol.Name));
+            }
         }
 
         bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
