@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using GenRnn.Generators.Diagnostics;
+using GenRnn.Generators.Emitting;
 using GenRnn.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -272,6 +273,8 @@ internal static class ModelParser
             return null;
         }
 
+        var model = new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation, Tuning.Default);
+
         // Each size is within its limit, but together they can overflow the int offsets of the flat buffers.
         if (!diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
@@ -280,16 +283,19 @@ internal static class ModelParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "ParameterCount", parameters, MaxParameters));
             }
-
-            // A step's record (inputs, gates and states of every layer) lives on the stack during inference.
-            long record = StepRecordFloats(vocabulary > 0 ? dimensions : layers[0].InputSize, layers, headOutputs);
-            if (parameters <= MaxParameters && record > MaxStepRecord)
+            else
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "floats recorded per step (all layers' gates and states)", record, MaxStepRecord));
+                // A step's record (inputs, gates and states of every layer) lives on the stack during inference: checked
+                // against the record the emitter lays out (its offsets fit int once the parameter count does).
+                int record = new ModelLayout(model).StepRecordSize;
+                if (record > MaxStepRecord)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, modelLocation, "RecurrentModel", "floats recorded per step (all layers' gates and states)", record, MaxStepRecord));
+                }
             }
         }
 
-        return new ModelSpec(NamespaceName(symbol.ContainingNamespace), symbol.Name, vocabulary, dimensions, new EquatableArray<LayerModel>(layers.ToArray()), headOutputs, activation, Tuning.Default);
+        return model;
     }
 
     /// <summary>The parameter count of valid sizes, as long (the same sum as ModelLayout, which works in int).</summary>
@@ -299,18 +305,6 @@ internal static class ModelParser
         foreach (LayerModel layer in layers)
         {
             count += ((long)layer.GateSize * (layer.InputSize + layer.HiddenSize + 2)) + (layer.Cell == CellKind.PeepholeLstm ? 3L * layer.HiddenSize : 0);
-        }
-
-        return count;
-    }
-
-    /// <summary>Floats of one step's record, as ModelLayout.StepRecordSize computes it.</summary>
-    private static long StepRecordFloats(int input, List<LayerModel> layers, int headOutputs)
-    {
-        long count = input + headOutputs;
-        foreach (LayerModel layer in layers)
-        {
-            count += layer.GateSize + layer.HiddenSize + (layer.IsLstm || layer.Cell == CellKind.Gru ? layer.HiddenSize : 0);
         }
 
         return count;
