@@ -37,9 +37,11 @@ internal static class CellEmitter
                 Gemv(w, k, layer.WeightIh, i, gh, 0, gh, "x", "gates");
                 WriteResetBeforeRecurrent(w, k, layer, "gates", "rec");
                 break;
-            default:
+            case CellKind.Rnn or CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
                 BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: blocks);
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Line(UpdateCall(layer, "rec", "state", "gh"));
@@ -158,9 +160,11 @@ internal static class CellEmitter
             case CellKind.GruResetBefore:
                 WriteResetBeforeRecurrent(w, k, layer, "ga", "r");
                 break;
-            default:
+            case CellKind.Rnn or CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
                 BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true, blocks: layer.BlocksPerCall);
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Line(UpdateCall(layer, "r", "state", "gh"));
@@ -236,7 +240,8 @@ internal static class CellEmitter
             CellKind.Gru => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {gh}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)}, ref {At(r, layer.RecordAux)});",
             CellKind.GruResetBefore => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {gh}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)});",
             CellKind.Rnn => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(r, layer.RecordH)});",
-            _ => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(st, layer.StateC)}, ref {At(r, layer.RecordC)}, ref {At(r, layer.RecordH)}{(m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "")});",
+            CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm => $"Layer{l}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(st, layer.StateC)}, ref {At(r, layer.RecordC)}, ref {At(r, layer.RecordH)}{(m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}" : "")});",
+            _ => throw Names.UnknownCell(m.Cell),
         };
     }
 
@@ -281,12 +286,14 @@ internal static class CellEmitter
                 w.Line($"Layer{l}ResetGradient(ref gates, ref hPrev, ref drh, ref dh);");
                 GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "gates", 0, "dh");
                 break;
-            default:
+            case CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
                 w.Line($"ref float cPrev = ref t == 0 ? ref {At("d0", layer.StateC)} : ref {Names.Unsafe}.Add(ref d0, {header + layer.RecordC - stride} + t * {stride});");
                 string peep = m.Cell == CellKind.PeepholeLstm ? $", ref {At("p", layer.Peepholes)}, ref {At("g", layer.Peepholes)}" : "";
                 w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordC)}, ref cPrev, ref dh, ref {At("carry", layer.StateC)}{peep});");
                 GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, "gates", 0, "dh");
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Close();
@@ -320,11 +327,13 @@ internal static class CellEmitter
                 GerOverTime(w, k, layer.WeightHh, h, gh, 0, 2 * h, "h1", "da1", 0, "steps - 1");
                 GerOverTime(w, k, layer.WeightHh, h, gh, 2 * h, gh, "rh0", "da0", 2 * h, "steps");
                 break;
-            default:
+            case CellKind.Rnn or CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
                 w.Line($"{k.SumRows(gh)}(ref da0, ref {At("g", layer.BiasHh)}, steps);");
                 Ger(w, k, layer.WeightHh, h, gh, 0, gh, "h0", "da0", 0);
                 GerOverTime(w, k, layer.WeightHh, h, gh, 0, gh, "h1", "da1", 0, "steps - 1");
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Open("if (wantDx)");
@@ -442,6 +451,8 @@ internal static class CellEmitter
                     w.Line(v.Store("recH", "n", "ht"));
                 });
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Close();
@@ -565,6 +576,8 @@ internal static class CellEmitter
                     w.Line(v.Store("dh", "n", $"{v.Load("dh", "n")} + d * r"));
                 });
                 break;
+            default:
+                throw Names.UnknownCell(m.Cell);
         }
 
         w.Close();

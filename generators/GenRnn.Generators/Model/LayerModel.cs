@@ -7,7 +7,8 @@ internal sealed record LayerModel(CellKind Cell, int InputSize, int HiddenSize)
     {
         CellKind.Rnn => 1,
         CellKind.Lstm or CellKind.PeepholeLstm => 4,
-        _ => 3,
+        CellKind.LstmNoForgetGate or CellKind.Gru or CellKind.GruResetBefore => 3,
+        _ => throw new System.InvalidOperationException($"GenRnn's generator does not know the cell kind {Cell}."),
     };
 
     public int GateSize => GateCount * HiddenSize;

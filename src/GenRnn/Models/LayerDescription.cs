@@ -12,7 +12,8 @@ public sealed record LayerDescription(CellKind Cell, int InputSize, int HiddenSi
     {
         CellKind.Rnn => 1,
         CellKind.Lstm or CellKind.PeepholeLstm => 4,
-        _ => 3,
+        CellKind.LstmNoForgetGate or CellKind.Gru or CellKind.GruResetBefore => 3,
+        _ => throw new InvalidOperationException($"Unknown cell kind {Cell}."),
     };
 
     /// <summary>Whether the layer carries a cell state c besides h.</summary>

@@ -167,7 +167,7 @@ public static partial class Onnx
                     op = "GRU";
                     attributes.Add(IntAttribute("linear_before_reset", layer.Cell == CellKind.Gru ? 1 : 0));
                     break;
-                default:
+                case CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
                     op = "LSTM";
                     nodeInputs.Add(InitialCellName(k));
                     nodeOutputs.Add(FinalCellName(k));
@@ -183,6 +183,8 @@ public static partial class Onnx
                     }
 
                     break;
+                default:
+                    throw new NotSupportedException($"ONNX export has no form of the {layer.Cell} cell.");
             }
 
             nodes.Add(Node(op, $"{op.ToLowerInvariant()}_l{k}", [.. nodeInputs], [.. nodeOutputs], [.. attributes]));
