@@ -42,6 +42,8 @@ internal static class ModelEmitter
             w.Line("[global::System.Runtime.CompilerServices.SkipLocalsInit]");
         }
 
+        // Marks the members as tool-written for analyzers, coverage and debuggers ("Just My Code").
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GenRnn.Generators\", \"{typeof(ModelEmitter).Assembly.GetName().Version}\")]");
         w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         WriteConstants(w, layout);
         WriteBuffers(w, layout, self);

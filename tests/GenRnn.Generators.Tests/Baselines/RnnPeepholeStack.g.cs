@@ -6,6 +6,7 @@
 namespace Baselines;
 
 [global::System.Runtime.CompilerServices.SkipLocalsInit]
+[global::System.CodeDom.Compiler.GeneratedCode("GenRnn.Generators", "1.0.0.0")]
 partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack>
 {
     /// <summary>Floats per step of a float input.</summary>
