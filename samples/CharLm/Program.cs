@@ -122,7 +122,7 @@ public static class Program
             AnsiConsole.MarkupLine($"Stopped early: the validation loss was lowest after epoch {report.ValidationLoss.ToList().IndexOf(report.ValidationLoss.Min()) + 1} ({report.ValidationLoss.Min() / Math.Log(2):F3} bits/char); its parameters are restored.");
         }
 
-        AnsiConsole.MarkupLine($"{report.Epochs} epochs, {report.Updates} updates in {watch.Elapsed.TotalSeconds:F1} s; checkpoint [blue]{Markup.Escape(checkpoint)}[/].");
+        AnsiConsole.MarkupLine($"{report.Epochs} epochs in this run ({Checkpoint.Load(checkpoint, CharLstm.Create(), optimizer: null).Epoch} in total), {report.Updates} updates in total, in {watch.Elapsed.TotalSeconds:F1} s; checkpoint [blue]{Markup.Escape(checkpoint)}[/].");
         foreach (float t in new[] { 0.3f, temperature, 1.0f })
         {
             AnsiConsole.MarkupLine($"[bold]temperature {t}[/]:");
