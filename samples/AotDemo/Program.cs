@@ -6,6 +6,8 @@ using GenRnn.Interop;
 // Runs the things a NativeAOT program is likely to need of GenRnn and checks each: a generated model's forward pass
 // against the double-precision reference, BPTT, a safetensors round trip and an ONNX export and import.
 // Exit code 0 and "AotDemo OK" when every check passes.
+if (AotDemo.Cli.Parse(args) is int exit) return exit;
+
 Console.WriteLine($"{(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}: {TinyClassifier.Description.Name}, {TinyClassifier.ParameterCount} parameters");
 var failures = new List<string>();
 
@@ -77,6 +79,14 @@ void Check(bool condition, string what)
 
 namespace AotDemo
 {
+    /// <summary>The demo's command line: no options but <c>--help</c>.</summary>
+    public static class Cli
+    {
+        /// <summary>Null to run; otherwise the exit code (0 after --help, 2 for anything else on the command line).</summary>
+        public static int? Parse(string[] args) =>
+            new GenRnn.Samples.SampleArguments("AotDemo", "Checks what a NativeAOT program needs of GenRnn: forward pass against the reference, BPTT, safetensors and ONNX round trips. Takes no options; exit code 0 and \"AotDemo OK\" when every check passes.").Parse(args);
+    }
+
     [RecurrentModel]
     [Lstm(2, 8, Peepholes = true)]
     [Gru(8, 6)]

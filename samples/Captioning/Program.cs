@@ -15,17 +15,23 @@ namespace Captioning;
 /// </summary>
 public static class Program
 {
-    /// <summary>Options: <c>--train N</c> new pictures per epoch (default 6000), <c>--epochs N</c> (default 30), <c>--test N</c> (default 1000).</summary>
+    /// <summary>Options: <c>--train N</c> new pictures per epoch (default 6000), <c>--epochs N</c> (default 30), <c>--test N</c> (default 1000), <c>--help</c>.</summary>
     public static int Main(string[] args)
     {
+        var cli = new GenRnn.Samples.SampleArguments("Captioning", "Trains an image encoder and an LSTM caption decoder on generated pictures of shapes, then captions test pictures.");
+        var trainOption = cli.Int("--train", 6000, "new training pictures per epoch", 1, 10_000_000);
+        var epochsOption = cli.Int("--epochs", 30, "epochs", 1, 100_000);
+        var testOption = cli.Int("--test", 1000, "test pictures", 1, 10_000_000);
+        cli.Note("Small sizes (e.g. --train 64 --epochs 2 --test 16) are for a fast smoke run and do not reach the default run's accuracy.");
+        if (cli.Parse(args) is int exit) return exit;
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 150;
         }
 
-        int trainCount = int.Parse(Option(args, "--train") ?? "6000", CultureInfo.InvariantCulture);
-        int epochs = int.Parse(Option(args, "--epochs") ?? "30", CultureInfo.InvariantCulture);
-        int testCount = int.Parse(Option(args, "--test") ?? "1000", CultureInfo.InvariantCulture);
+        int trainCount = trainOption.Value;
+        int epochs = epochsOption.Value;
+        int testCount = testOption.Value;
         var random = new Random(1);
         List<Picture> train = Enumerable.Range(0, trainCount).Select(_ => Pictures.Generate(random)).ToList();
         List<Picture> test = Enumerable.Range(0, testCount).Select(_ => Pictures.Generate(random)).ToList();
@@ -86,12 +92,6 @@ public static class Program
         }
 
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
 

@@ -18,25 +18,36 @@ public static class Program
     /// <c>--epochs N</c> (default 30, stopping early once the validation loss has not improved for 3 epochs),
     /// <c>--streams N</c> (default 8), <c>--bptt N</c> (default 32),
     /// <c>--temperature T</c> (default 0.6), <c>--length N</c> characters to sample (default 300),
-    /// <c>--checkpoint FILE</c> (default ./charlm-output/charlm.ckpt), <c>--resume</c>, <c>--generate PROMPT</c>.
+    /// <c>--checkpoint FILE</c> (default ./charlm-output/charlm.ckpt), <c>--resume</c> (<c>--epochs</c> stays the total, counting the checkpoint's epochs), <c>--generate PROMPT</c>, <c>--help</c>.
     /// </summary>
     public static int Main(string[] args)
     {
+        var cli = new GenRnn.Samples.SampleArguments("CharLm", "Trains a character-level LSTM language model with truncated BPTT and samples text from it; --generate continues a prompt from the checkpoint.");
+        var textOption = cli.Text("--text", "FILE", null, "text to train on (default: the first 60,000 characters of src/GenRnn/Training/*.cs)", GenRnn.Samples.SampleArguments.ExistingFiles);
+        var epochsOption = cli.Int("--epochs", 30, "epochs in total, counting those a --resume checkpoint has done; stops early once validation has not improved for 3", 1, 100_000);
+        var streamsOption = cli.Int("--streams", 8, "parallel streams (the batch size)", 1, 4096);
+        var bpttOption = cli.Int("--bptt", 32, "steps per truncated-BPTT chunk", 1, 100_000);
+        var temperatureOption = cli.Number("--temperature", "T", 0.6, "sampling temperature", 0.01, 100);
+        var lengthOption = cli.Int("--length", 300, "characters to sample", 1, 1_000_000);
+        var checkpointOption = cli.Text("--checkpoint", "FILE", Path.Combine("charlm-output", "charlm.ckpt"), $"checkpoint written after every epoch (default {Path.Combine("charlm-output", "charlm.ckpt")})");
+        var resumeOption = cli.Flag("--resume", "continue from the checkpoint if it exists: --epochs is the total, so --epochs 30 after 20 trains 10 more");
+        var generateOption = cli.Text("--generate", "PROMPT", null, "only continue PROMPT from the checkpoint, without training");
+        cli.Note("Small sizes (e.g. the tests' --text tiny.txt --epochs 2 --streams 4 --bptt 16) are for a fast smoke run and produce gibberish.");
+        if (cli.Parse(args) is int exit) return exit;
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 150;
         }
 
-        string checkpoint = Path.GetFullPath(Option(args, "--checkpoint") ?? Path.Combine("charlm-output", "charlm.ckpt"));
-        float temperature = float.Parse(Option(args, "--temperature") ?? "0.6", CultureInfo.InvariantCulture);
-        int length = int.Parse(Option(args, "--length") ?? "300", CultureInfo.InvariantCulture);
+        string checkpoint = Path.GetFullPath(checkpointOption.Value!);
+        float temperature = (float)temperatureOption.Value;
+        int length = lengthOption.Value;
         var model = CharLstm.Create();
-        if (Option(args, "--generate") is { } prompt)
+        if (generateOption.Value is { } prompt)
         {
             if (!File.Exists(checkpoint))
             {
-                AnsiConsole.MarkupLine($"[red]No checkpoint at {Markup.Escape(checkpoint)}[/]: train first (without --generate).");
-                return 2;
+                return cli.Fail($"no checkpoint at {checkpoint}: train first (without --generate)");
             }
 
             TrainingPosition position = Checkpoint.Load(checkpoint, model, optimizer: null);
@@ -45,11 +56,11 @@ public static class Program
             return 0;
         }
 
-        string? textPath = Option(args, "--text");
+        string? textPath = textOption.Value;
         string text = textPath is not null ? File.ReadAllText(textPath) : RepositorySources();
-        int epochs = int.Parse(Option(args, "--epochs") ?? "30", CultureInfo.InvariantCulture);
-        int streams = int.Parse(Option(args, "--streams") ?? "8", CultureInfo.InvariantCulture);
-        int bptt = int.Parse(Option(args, "--bptt") ?? "32", CultureInfo.InvariantCulture);
+        int epochs = epochsOption.Value;
+        int streams = streamsOption.Value;
+        int bptt = bpttOption.Value;
         int[] ids = Characters.Encode(text);
         if (ids.Length < 4 * streams)
         {
@@ -93,10 +104,15 @@ public static class Program
             }),
         };
         using var trainer = new Trainer<CharLstm>(model, new Adam(CharLstm.ParameterCount, 3e-3f), options);
-        if (args.Contains("--resume") && File.Exists(checkpoint))
+        if (resumeOption.Value && File.Exists(checkpoint))
         {
             trainer.LoadCheckpoint(checkpoint);
-            AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(checkpoint)}[/].");
+            int done = Checkpoint.Load(checkpoint, CharLstm.Create(), optimizer: null).Epoch;
+            AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(checkpoint)}[/] after {done} epochs; --epochs {epochs} is the total, so {Math.Max(0, epochs - done)} more.");
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"Training for {epochs} epochs (--epochs is the total; with --resume it counts the checkpoint's epochs).");
         }
 
         TrainingReport report = trainer.Fit(training, validation);
@@ -106,7 +122,7 @@ public static class Program
             AnsiConsole.MarkupLine($"Stopped early: the validation loss was lowest after epoch {report.ValidationLoss.ToList().IndexOf(report.ValidationLoss.Min()) + 1} ({report.ValidationLoss.Min() / Math.Log(2):F3} bits/char); its parameters are restored.");
         }
 
-        AnsiConsole.MarkupLine($"{report.Epochs} epochs, {report.Updates} updates in {watch.Elapsed.TotalSeconds:F1} s; checkpoint [blue]{Markup.Escape(checkpoint)}[/].");
+        AnsiConsole.MarkupLine($"{report.Epochs} epochs in this run ({Checkpoint.Load(checkpoint, CharLstm.Create(), optimizer: null).Epoch} in total), {report.Updates} updates in total, in {watch.Elapsed.TotalSeconds:F1} s; checkpoint [blue]{Markup.Escape(checkpoint)}[/].");
         foreach (float t in new[] { 0.3f, temperature, 1.0f })
         {
             AnsiConsole.MarkupLine($"[bold]temperature {t}[/]:");
@@ -149,12 +165,6 @@ public static class Program
         }
 
         throw new FileNotFoundException("Run from inside the repository, or give a text with --text FILE.");
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

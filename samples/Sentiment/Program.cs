@@ -17,26 +17,35 @@ public static class Program
     /// Options: <c>--data FILE.tsv</c> (label TAB sentence) or <c>FILE.json</c> (the npm package sentiment's fixtures:
     /// [{"text": ..., "class": 0|1}]), several joined by commas (without it a 6,000-sentence corpus is generated and written
     /// to ./sentiment-data/generated.tsv first), <c>--epochs N</c> (default 12), <c>--cell lstm|gru|both</c>;
-    /// <c>--write-corpus FILE [--count N] [--seed S]</c> only writes a generated corpus.
+    /// <c>--write-corpus FILE [--count N] [--seed S]</c> only writes a generated corpus; <c>--help</c>.
     /// </summary>
     public static int Main(string[] args)
     {
+        var cli = new GenRnn.Samples.SampleArguments("Sentiment", "Trains an embedding and an LSTM and/or a GRU to classify sentences as negative or positive, against a bag-of-words baseline.");
+        var dataOption = cli.Text("--data", "FILES", null, "FILE.tsv (label TAB sentence) or FILE.json (npm sentiment fixtures), several joined by commas (default: generate 6,000 sentences into ./sentiment-data/generated.tsv)", GenRnn.Samples.SampleArguments.ExistingFiles);
+        var epochsOption = cli.Int("--epochs", 12, "epochs at most (early stop after 3 without validation improvement)", 1, 100_000);
+        var cellOption = cli.Text("--cell", "lstm|gru|both", "both", "which recurrent cell to train (default both)", GenRnn.Samples.SampleArguments.OneOf("lstm", "gru", "both"));
+        var writeOption = cli.Text("--write-corpus", "FILE", null, "only write a generated corpus to FILE, then exit");
+        var countOption = cli.Int("--count", 6000, "sentences for --write-corpus", 1, 10_000_000);
+        var seedOption = cli.Int("--seed", 1, "seed for --write-corpus", int.MinValue, int.MaxValue);
+        cli.Note("Small runs (e.g. the tests' --data tiny.tsv --epochs 1) are for a fast smoke run and do not reach the default run's accuracy.");
+        if (cli.Parse(args) is int exit) return exit;
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 150; // a log file: room for the tables
         }
 
-        if (Option(args, "--write-corpus") is { } corpusPath)
+        if (writeOption.Value is { } corpusPath)
         {
-            int count = int.Parse(Option(args, "--count") ?? "6000", CultureInfo.InvariantCulture);
-            Tsv.Write(corpusPath, Corpus.Generate(count, seed: int.Parse(Option(args, "--seed") ?? "1", CultureInfo.InvariantCulture)));
+            int count = countOption.Value;
+            Tsv.Write(corpusPath, Corpus.Generate(count, seed: seedOption.Value));
             AnsiConsole.MarkupLine($"Wrote {count} generated sentences to {Markup.Escape(corpusPath)}.");
             return 0;
         }
 
-        string? data = Option(args, "--data");
-        int epochs = int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture);
-        string cell = Option(args, "--cell") ?? "both";
+        string? data = dataOption.Value;
+        int epochs = epochsOption.Value;
+        string cell = cellOption.Value!;
         if (data is null)
         {
             data = Path.GetFullPath(Path.Combine("sentiment-data", "generated.tsv"));
@@ -158,12 +167,6 @@ public static class Program
         }
 
         return test.Count == 0 ? double.NaN : test.Count(s => (Score(s.Tokens!) > 0) == (s.Classes![0] == 1)) / (double)test.Count;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -28,16 +28,21 @@ public static class Program
     /// <summary>The audio rate.</summary>
     public const int SampleRate = 48_000;
 
-    /// <summary>Options: <c>--seconds S</c> of audio (default 10), <c>--train-updates N</c> (default 400; 0 streams a randomly initialised model).</summary>
+    /// <summary>Options: <c>--seconds S</c> of audio (default 10), <c>--train-updates N</c> (default 400; 0 streams a randomly initialised model), <c>--help</c>.</summary>
     public static int Main(string[] args)
     {
+        var cli = new GenRnn.Samples.SampleArguments("Streaming", "Streams 48 kHz audio through small LSTMs one sample at a time and reports per-step latency and bytes allocated.");
+        var secondsOption = cli.Number("--seconds", "S", 10, "seconds of audio to stream", 0.01, 3600);
+        var updatesOption = cli.Int("--train-updates", 400, "updates training the 16-unit model to imitate an overdrive; 0 streams a randomly initialised model", 0, 1_000_000);
+        cli.Note("Small values (e.g. --seconds 0.2 --train-updates 5) are for a fast smoke run; the latency percentiles need the longer default run to settle.");
+        if (cli.Parse(args) is int exit) return exit;
+        double seconds = secondsOption.Value;
+        int updates = updatesOption.Value;
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 150; // a log file: room for the tables
         }
 
-        double seconds = double.Parse(Option(args, "--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
-        int updates = int.Parse(Option(args, "--train-updates") ?? "400", System.Globalization.CultureInfo.InvariantCulture);
         float[] audio = Waveform((int)(seconds * SampleRate));
 
         var small = AmpLstm16.Create();
@@ -175,11 +180,5 @@ public static class Program
         }
 
         return y;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
