@@ -149,7 +149,7 @@ public static class Program
     }
 
     /// <summary>
-    /// The default text: the C# sources of the repository's src/GenRnn/Training, in name order, at most 60,000
+    /// The default text: the C# sources of the repository's src/GenRnn/Training and its subfolders, in file name order, at most 60,000
     /// characters, found by walking up from the working directory to GenRnn.sln.
     /// </summary>
     private static string RepositorySources()
@@ -159,7 +159,7 @@ public static class Program
             string folder = Path.Combine(dir.FullName, "src", "GenRnn", "Training");
             if (File.Exists(Path.Combine(dir.FullName, "GenRnn.sln")) && Directory.Exists(folder))
             {
-                string all = string.Join("\n", Directory.GetFiles(folder, "*.cs").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+                string all = string.Join("\n", Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(Path.GetFileName, StringComparer.Ordinal).Select(File.ReadAllText));
                 return all.Length > 60_000 ? all[..60_000] : all;
             }
         }
