@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using GenRnn.Cells;
 using GenRnn.Generators.Model;
 
 namespace GenRnn.Generators.Emitting;
@@ -29,28 +30,44 @@ internal sealed class ModelLayout
             int h = m.HiddenSize, gh = m.GateSize;
             var layer = new LayerLayout(l, m)
             {
-                WeightIh = p,
-                WeightHh = p + gh * m.InputSize,
-                BiasIh = p + gh * (m.InputSize + h),
-                BiasHh = p + gh * (m.InputSize + h + 1),
                 StateH = state,
                 StateC = state + h,
                 RecordGates = record = Aligned(record),
             };
-            p += gh * (m.InputSize + h + 2);
-            if (m.Cell != CellKind.GruResetBefore)
+            foreach (CellTensor t in m.Family.Tensors(m.InputSize, h))
+            {
+                switch (t.Role)
+                {
+                    case CellTensorRole.InputWeight:
+                        layer.WeightIh = p;
+                        break;
+                    case CellTensorRole.RecurrentWeight:
+                        layer.WeightHh = p;
+                        break;
+                    case CellTensorRole.InputBias:
+                        layer.BiasIh = p;
+                        break;
+                    case CellTensorRole.RecurrentBias:
+                        layer.BiasHh = p;
+                        break;
+                    case CellTensorRole.Diagonal:
+                        // The diagonals are consecutive: the emitter reads the k-th at Peepholes + k * H.
+                        layer.Peepholes = layer.Peepholes < 0 ? p : layer.Peepholes;
+                        break;
+                    default:
+                        throw new System.InvalidOperationException($"GenRnn's layout has no place for a {t.Role} tensor.");
+                }
+
+                p += (int)t.Length;
+            }
+
+            if (!m.Family.RecurrentWaitsForReset)
             {
                 // bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): N words per two rows of each matrix. The
                 // reset-before GRU multiplies part of W_hh by r * h, outside the Affine kernel: it keeps float weights.
                 layer.PackedIh = packed;
                 layer.PackedHh = packed + ((m.InputSize + 1) / 2 * gh);
                 packed = layer.PackedHh + ((h + 1) / 2 * gh);
-            }
-
-            if (m.Cell == CellKind.PeepholeLstm)
-            {
-                layer.Peepholes = p;
-                p += 3 * h;
             }
 
             state += m.StateFloats;

@@ -31,6 +31,6 @@ internal static class Names
     public static string Qualified(string name) => string.Join(".", name.Split('.').Select(Identifier));
 
     /// <summary>What a switch over the cell kinds throws for a kind it does not know: a bug in the generator, never a guess.</summary>
-    public static System.InvalidOperationException UnknownCell(Model.CellKind cell) =>
+    public static System.InvalidOperationException UnknownCell(CellKind cell) =>
         new($"GenRnn's emitter has no code for the cell kind {cell}.");
 }

@@ -304,7 +304,7 @@ internal static class ModelParser
         long count = ((long)vocabulary * dimensions) + ((long)headOutputs * (layers[layers.Count - 1].HiddenSize + 1));
         foreach (LayerModel layer in layers)
         {
-            count += ((long)layer.GateSize * (layer.InputSize + layer.HiddenSize + 2)) + (layer.Cell == CellKind.PeepholeLstm ? 3L * layer.HiddenSize : 0);
+            count += layer.Family.ParameterCount(layer.InputSize, layer.HiddenSize);
         }
 
         return count;

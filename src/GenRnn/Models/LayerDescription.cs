@@ -1,3 +1,5 @@
+using GenRnn.Cells;
+
 namespace GenRnn;
 
 /// <summary>One recurrent layer of a generated model.</summary>
@@ -8,14 +10,11 @@ namespace GenRnn;
 public sealed record LayerDescription(CellKind Cell, int InputSize, int HiddenSize, int StateOffset)
 {
     /// <summary>Number of gate blocks stacked in the layer's weights (1 RNN, 3 GRU and 1997 LSTM, 4 LSTM).</summary>
-    public int GateCount => Cell switch
-    {
-        CellKind.Rnn => 1,
-        CellKind.Lstm or CellKind.PeepholeLstm => 4,
-        CellKind.LstmNoForgetGate or CellKind.Gru or CellKind.GruResetBefore => 3,
-        _ => throw new InvalidOperationException($"Unknown cell kind {Cell}."),
-    };
+    public int GateCount => Family.GateCount;
 
     /// <summary>Whether the layer carries a cell state c besides h.</summary>
-    public bool HasCellState => Cell is CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm;
+    public bool HasCellState => Family.HasCellState;
+
+    /// <summary>The facts about the layer's cell kind.</summary>
+    internal CellFamily Family => CellFamilies.For(Cell);
 }

@@ -1,3 +1,5 @@
+using GenRnn.Cells;
+
 namespace GenRnn;
 
 /// <summary>The shape of a generated model, as declared by its attributes.</summary>
@@ -39,8 +41,9 @@ public sealed record ModelDescription(
 
     /// <summary>
     /// Describes a model and lays out its parameters as generated code does: the embedding (row-major [V][E]), then
-    /// per layer weight_ih and weight_hh stored transposed in blocks of <see cref="ColumnBlock"/> gate rows (for each
-    /// input, a contiguous run of gate pre-activations), bias_ih, bias_hh and the peepholes, then the head's weight
+    /// per layer the tensors of its cell (GenRnn.Cells.CellFamily.Tensors: weight_ih and weight_hh stored transposed in
+    /// blocks of <see cref="ColumnBlock"/> gate rows, for each input a contiguous run of gate pre-activations, bias_ih,
+    /// bias_hh and the peepholes), then the head's weight
     /// (blocked the same way) and bias.
     /// </summary>
     public static ModelDescription Create(string name, int vocabulary, int embeddingDimensions, IReadOnlyList<LayerSpec> layers, int headOutputs, Activation headActivation)
@@ -67,19 +70,12 @@ public sealed record ModelDescription(
         {
             var layer = new LayerDescription(layers[l].Cell, layers[l].InputSize, layers[l].HiddenSize, stateOffset);
             described.Add(layer);
-            int h = layer.HiddenSize, gh = layer.GateCount * h;
-            Add($"weight_ih_l{l}", true, gh, layer.InputSize);
-            Add($"weight_hh_l{l}", true, gh, h);
-            Add($"bias_ih_l{l}", false, gh);
-            Add($"bias_hh_l{l}", false, gh);
-            if (layer.Cell == CellKind.PeepholeLstm)
+            foreach (CellTensor t in layer.Family.Tensors(layer.InputSize, layer.HiddenSize))
             {
-                Add($"peephole_i_l{l}", false, h);
-                Add($"peephole_f_l{l}", false, h);
-                Add($"peephole_o_l{l}", false, h);
+                Add($"{t.Name}_l{l}", t.IsMatrix, t.IsMatrix ? [t.Rows, t.Columns] : [t.Rows]);
             }
 
-            stateOffset += layer.HasCellState ? 2 * h : h;
+            stateOffset += layer.Family.StateFloats(layer.HiddenSize);
         }
 
         if (headOutputs > 0)
@@ -99,7 +95,7 @@ public sealed record ModelDescription(
             int n = 0;
             foreach (LayerDescription l in Layers)
             {
-                n += l.HasCellState ? 2 * l.HiddenSize : l.HiddenSize;
+                n += l.Family.StateFloats(l.HiddenSize);
             }
 
             return n;

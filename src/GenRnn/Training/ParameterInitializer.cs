@@ -1,3 +1,5 @@
+using GenRnn.Cells;
+
 namespace GenRnn.Training;
 
 /// <summary>
@@ -72,10 +74,10 @@ public static class ParameterInitializer
                     break;
                 default:
                     Fill(tensor, parameters, 0f);
-                    if (role == TensorRole.InputBias && layer!.Cell is CellKind.Lstm or CellKind.PeepholeLstm)
+                    if (role == TensorRole.InputBias && layer!.Family.ForgetBlock >= 0)
                     {
-                        int h = layer.HiddenSize;
-                        for (int i = h; i < 2 * h; i++)
+                        int h = layer.HiddenSize, forget = layer.Family.ForgetBlock * h;
+                        for (int i = forget; i < forget + h; i++)
                         {
                             parameters[tensor.FlatIndex(i)] = 1f;
                         }
@@ -124,18 +126,21 @@ public static class ParameterInitializer
         if (at > 0 && int.TryParse(tensor.Name.AsSpan(at + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index) && index < description.Layers.Count)
         {
             layer = description.Layers[index];
-            switch (tensor.Name[..at])
+            string cellName = tensor.Name[..at];
+            foreach (CellTensor t in layer.Family.Tensors(layer.InputSize, layer.HiddenSize))
             {
-                case "weight_ih":
-                    return TensorRole.InputWeight;
-                case "weight_hh":
-                    return TensorRole.RecurrentWeight;
-                case "bias_ih":
-                    return TensorRole.InputBias;
-                case "bias_hh":
-                    return TensorRole.RecurrentBias;
-                case "peephole_i" or "peephole_f" or "peephole_o":
-                    return TensorRole.Peephole;
+                if (t.Name == cellName)
+                {
+                    return t.Role switch
+                    {
+                        CellTensorRole.InputWeight => TensorRole.InputWeight,
+                        CellTensorRole.RecurrentWeight => TensorRole.RecurrentWeight,
+                        CellTensorRole.InputBias => TensorRole.InputBias,
+                        CellTensorRole.RecurrentBias => TensorRole.RecurrentBias,
+                        CellTensorRole.Diagonal => TensorRole.Peephole,
+                        _ => throw new InvalidOperationException($"The initializer has no rule for a {t.Role} tensor."),
+                    };
+                }
             }
         }
 

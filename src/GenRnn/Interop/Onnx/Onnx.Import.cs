@@ -1,3 +1,5 @@
+using GenRnn.Cells;
+
 namespace GenRnn.Interop;
 
 public static partial class Onnx
@@ -193,12 +195,8 @@ public static partial class Onnx
         }
 
         // The cell the node computes, against the model's layer.
-        bool cellFits = node.OpType switch
-        {
-            "RNN" => layer.Cell == CellKind.Rnn,
-            "LSTM" => layer.Cell is CellKind.Lstm or CellKind.PeepholeLstm,
-            _ => layer.Cell == (linearBeforeReset is null or 0 ? CellKind.GruResetBefore : CellKind.Gru),
-        };
+        OnnxForm? form = layer.Family.Onnx;
+        bool cellFits = form is not null && form.Operator == node.OpType && (form.LinearBeforeReset is null || form.LinearBeforeReset == (linearBeforeReset ?? 0));
         if (!cellFits)
         {
             string onnx = node.OpType == "GRU"
@@ -254,12 +252,14 @@ public static partial class Onnx
             new("bias_hh_l0", [g * h], biasHh),
         };
 
-        if (layer.Cell == CellKind.PeepholeLstm)
+        if (form!.Peepholes.Count > 0)
         {
             p ??= new float[3 * h]; // no P: peepholes of zero, the plain LSTM
-            tensors.Add(new NamedTensor("peephole_i_l0", [h], p[..h]));
-            tensors.Add(new NamedTensor("peephole_f_l0", [h], p[(2 * h)..]));
-            tensors.Add(new NamedTensor("peephole_o_l0", [h], p[h..(2 * h)]));
+            foreach (string peephole in layer.Family.Diagonals)
+            {
+                int j = form.Peepholes.ToList().IndexOf(peephole); // its block of P
+                tensors.Add(new NamedTensor($"{peephole}_l0", [h], p[(j * h)..((j + 1) * h)]));
+            }
         }
         else if (p is not null && p.Any(v => v != 0))
         {

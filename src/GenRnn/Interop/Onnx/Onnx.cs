@@ -1,4 +1,5 @@
 using System.Reflection;
+using GenRnn.Cells;
 using static GenRnn.Interop.OnnxProto;
 
 namespace GenRnn.Interop;
@@ -104,11 +105,9 @@ public static partial class Onnx
 
         for (int k = 0; k < description.Layers.Count; k++)
         {
-            if (description.Layers[k].Cell == CellKind.LstmNoForgetGate)
+            if (description.Layers[k].Family.NoOnnxReason is string reason)
             {
-                throw new NotSupportedException(
-                    $"{description.Name} cannot be exported to ONNX: layer {k} is an LSTM without a forget gate (1997), which ONNX's LSTM operator " +
-                    "cannot express (its cell always has a forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1).");
+                throw new NotSupportedException($"{description.Name} cannot be exported to ONNX: layer {k} is {reason}.");
             }
         }
 
@@ -156,35 +155,31 @@ public static partial class Onnx
             var nodeOutputs = new List<string> { $"Y_l{k}", FinalHiddenName(k) };
             inputs.Add(Value(InitialHiddenName(k), DataFloat, 1, Batch, h));
             var attributes = new List<ProtoWriter> { IntAttribute("hidden_size", h) };
-            string op;
-            switch (layer.Cell)
+            OnnxForm onnx = layer.Family.Onnx!;
+            string op = onnx.Operator;
+            if (onnx.LinearBeforeReset is int linearBeforeReset)
             {
-                case CellKind.Rnn:
-                    op = "RNN";
-                    break;
-                case CellKind.Gru:
-                case CellKind.GruResetBefore:
-                    op = "GRU";
-                    attributes.Add(IntAttribute("linear_before_reset", layer.Cell == CellKind.Gru ? 1 : 0));
-                    break;
-                case CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm:
-                    op = "LSTM";
-                    nodeInputs.Add(InitialCellName(k));
-                    nodeOutputs.Add(FinalCellName(k));
-                    inputs.Add(Value(InitialCellName(k), DataFloat, 1, Batch, h));
-                    if (layer.Cell == CellKind.PeepholeLstm)
-                    {
-                        var p = new float[3 * h];
-                        tensors[$"peephole_i_l{k}"].Data.CopyTo(p, 0);
-                        tensors[$"peephole_o_l{k}"].Data.CopyTo(p, h);
-                        tensors[$"peephole_f_l{k}"].Data.CopyTo(p, 2 * h);
-                        initializers.Add(FloatTensor($"P_l{k}", [1, 3 * h], p));
-                        nodeInputs.Add($"P_l{k}");
-                    }
+                attributes.Add(IntAttribute("linear_before_reset", linearBeforeReset));
+            }
 
-                    break;
-                default:
-                    throw new NotSupportedException($"ONNX export has no form of the {layer.Cell} cell.");
+            if (layer.Family.HasCellState)
+            {
+                nodeInputs.Add(InitialCellName(k));
+                nodeOutputs.Add(FinalCellName(k));
+                inputs.Add(Value(InitialCellName(k), DataFloat, 1, Batch, h));
+            }
+
+            if (onnx.Peepholes.Count > 0)
+            {
+                // ONNX's P input is one [1, 3H] tensor with the peepholes in its own order.
+                var p = new float[onnx.Peepholes.Count * h];
+                for (int j = 0; j < onnx.Peepholes.Count; j++)
+                {
+                    tensors[$"{onnx.Peepholes[j]}_l{k}"].Data.CopyTo(p, j * h);
+                }
+
+                initializers.Add(FloatTensor($"P_l{k}", [1, p.Length], p));
+                nodeInputs.Add($"P_l{k}");
             }
 
             nodes.Add(Node(op, $"{op.ToLowerInvariant()}_l{k}", [.. nodeInputs], [.. nodeOutputs], [.. attributes]));

@@ -1,16 +1,13 @@
+using GenRnn.Cells;
+
 namespace GenRnn.Interop;
 
 /// <summary>The gate blocks of ONNX's LSTM (i,o,f,c) and GRU (z,r,h) against PyTorch's (i,f,g,o and r,z,n).</summary>
 internal static class OnnxGates
 {
-    /// <summary>For each ONNX gate block, the PyTorch block it holds.</summary>
-    public static int[] PyTorchBlockOfOnnxBlock(CellKind cell) => cell switch
-    {
-        CellKind.Rnn => [0],
-        CellKind.Lstm or CellKind.PeepholeLstm => [0, 3, 1, 2], // i, o, f, c <- i, f, g, o
-        CellKind.Gru or CellKind.GruResetBefore => [1, 0, 2], // z, r, h <- r, z, n
-        _ => throw new NotSupportedException($"ONNX has no form of the {cell} cell."),
-    };
+    /// <summary>For each ONNX gate block, the PyTorch block it holds (the cell's GenRnn.Cells.OnnxForm).</summary>
+    public static int[] PyTorchBlockOfOnnxBlock(CellKind cell) =>
+        CellFamilies.For(cell).Onnx is OnnxForm onnx ? [.. onnx.PyTorchBlockOfOnnxBlock] : throw new NotSupportedException($"ONNX has no form of the {cell} cell.");
 
     /// <summary>PyTorch-ordered row blocks (each <paramref name="hidden"/> rows of <paramref name="columns"/>) in ONNX's order.</summary>
     public static void ToOnnx(ReadOnlySpan<float> pytorch, Span<float> onnx, int[] order, int hidden, int columns)

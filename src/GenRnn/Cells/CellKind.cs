@@ -1,7 +1,17 @@
 namespace GenRnn;
 
-/// <summary>The recurrent cells GenRnn generates code for. Exact equations: docs/api.md.</summary>
-public enum CellKind
+/// <summary>
+/// The recurrent cells GenRnn generates code for. Exact equations: docs/api.md. Each kind's facts (gate blocks, state,
+/// tensors, ONNX form, initialisation) are in its <c>GenRnn.Cells.CellFamily</c> (CellFamilies.For).
+/// </summary>
+// The generator compiles this file too (GenRnn.Generators.csproj links src/GenRnn/Cells), as an internal type so that a
+// compilation seeing both assemblies has one public GenRnn.CellKind.
+#if GENRNN_GENERATOR
+internal
+#else
+public
+#endif
+enum CellKind
 {
     /// <summary>Vanilla tanh RNN (one gate block).</summary>
     Rnn = 0,

@@ -1,0 +1,124 @@
+using GenRnn.Generators.Model;
+using static GenRnn.Generators.Emitting.CellEmitter;
+
+namespace GenRnn.Generators.Emitting;
+
+/// <summary>
+/// The LSTMs (with and without a forget gate, with peepholes): the gates and the state c, their gradient and dc. Which
+/// gates and peepholes exist is read from the layer's GenRnn.Cells.CellFamily; the products are the summed ones.
+/// </summary>
+internal sealed class LstmEmitter : CellFamilyEmitter
+{
+    /// <inheritdoc/>
+    public override string UpdateCall(LayerLayout layer, string r, string st, string gh) =>
+        $"Layer{layer.Index}Update(ref {At(r, layer.RecordGates)}, ref {At(st, layer.StateH)}, ref {At(st, layer.StateC)}, ref {At(r, layer.RecordC)}, ref {At(r, layer.RecordH)}{(layer.Model.Family.Diagonals.Count > 0 ? $", ref {At("p", layer.Peepholes)}" : "")});";
+
+    /// <inheritdoc/>
+    public override void WriteUpdate(SourceWriter w, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = layer.Model.HiddenSize, i = layer.Model.InputSize, l = layer.Index;
+        bool forget = m.Family.BlockOf("f") >= 0, peephole = m.Family.Diagonals.Count > 0;
+        int gi = m.Family.BlockOf("i") * h, gf = m.Family.BlockOf("f") * h, gg = m.Family.BlockOf("g") * h, go = m.Family.BlockOf("o") * h;
+        w.Line(peephole
+            ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
+            : forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')" : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH{(peephole ? ", ref float peep" : "")})");
+        Loops.Elementwise(w, h, v =>
+        {
+            w.Line($"var cp = {v.Load("c", "n")};");
+            w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gi}") + (peephole ? $" + {v.Load("peep", "n")} * cp" : ""))};");
+            if (forget)
+            {
+                w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gf}") + (peephole ? $" + {v.Load("peep", $"n + {h}")} * cp" : ""))};");
+            }
+
+            w.Line($"var gg = {v.Tanh(v.Load("gates", $"n + {gg}"))};");
+            w.Line($"var cn = {(forget ? "f * cp" : "cp")} + i * gg;");
+            w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {go}") + (peephole ? $" + {v.Load("peep", $"n + {2 * h}")} * cn" : ""))};");
+            w.Line($"var hn = o * {v.Tanh("cn")};");
+            w.Line(v.Store("gates", $"n + {gi}", "i"));
+            if (forget)
+            {
+                w.Line(v.Store("gates", $"n + {gf}", "f"));
+            }
+
+            w.Line(v.Store("gates", $"n + {gg}", "gg"));
+            w.Line(v.Store("gates", $"n + {go}", "o"));
+            w.Line(v.Store("c", "n", "cn"));
+            w.Line(v.Store("recC", "n", "cn"));
+            w.Line(v.Store("h", "n", "hn"));
+            w.Line(v.Store("recH", "n", "hn"));
+        });
+        w.Close();
+    }
+
+    /// <inheritdoc/>
+    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    {
+        LayerModel m = layer.Model;
+        int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;
+        w.Line($"ref float cPrev = ref t == 0 ? ref {At("d0", layer.StateC)} : ref {Names.Unsafe}.Add(ref d0, {header + layer.RecordC - stride} + t * {stride});");
+        string peep = m.Family.Diagonals.Count > 0 ? $", ref {At("p", layer.Peepholes)}, ref {At("g", layer.Peepholes)}" : "";
+        w.Line($"Layer{l}Gradient(ref gates, ref {At("rec", layer.RecordC)}, ref cPrev, ref dh, ref {At("carry", layer.StateC)}{peep});");
+        GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, "gates", 0, "dh");
+    }
+
+    /// <inheritdoc/>
+    public override void WriteGradient(SourceWriter w, LayerLayout layer)
+    {
+        LayerModel m = layer.Model;
+        int h = layer.Model.HiddenSize, l = layer.Index;
+        bool forget = m.Family.BlockOf("f") >= 0, peephole = m.Family.Diagonals.Count > 0;
+        int gi = m.Family.BlockOf("i") * h, gf = m.Family.BlockOf("f") * h, gg = m.Family.BlockOf("g") * h, go = m.Family.BlockOf("o") * h;
+        w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
+        w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.");
+        w.Line(Names.MethodImpl);
+        w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc{(peephole ? ", ref float peep, ref float dpeep" : "")})");
+        Loops.Elementwise(w, h, v =>
+        {
+            w.Line($"var i = {v.Load("gates", $"n + {gi}")};");
+            if (forget)
+            {
+                w.Line($"var f = {v.Load("gates", $"n + {gf}")};");
+            }
+
+            w.Line($"var gg = {v.Load("gates", $"n + {gg}")};");
+            w.Line($"var o = {v.Load("gates", $"n + {go}")};");
+            w.Line($"var ct = {v.Load("recC", "n")};");
+            w.Line($"var cp = {v.Load("cPrev", "n")};");
+            w.Line($"var tc = {v.Tanh("ct")};");
+            w.Line($"var dhv = {v.Load("dh", "n")};");
+            w.Line($"var dao = dhv * tc * o * ({v.One} - o);");
+            w.Line($"var dct = {v.Load("dc", "n")} + dhv * o * ({v.One} - tc * tc){(peephole ? $" + dao * {v.Load("peep", $"n + {2 * h}")}" : "")};");
+            w.Line($"var dai = dct * gg * i * ({v.One} - i);");
+            if (forget)
+            {
+                w.Line($"var daf = dct * cp * f * ({v.One} - f);");
+            }
+
+            w.Line($"var dag = dct * i * ({v.One} - gg * gg);");
+            w.Line(v.Store("gates", $"n + {gi}", "dai"));
+            if (forget)
+            {
+                w.Line(v.Store("gates", $"n + {gf}", "daf"));
+            }
+
+            w.Line(v.Store("gates", $"n + {gg}", "dag"));
+            w.Line(v.Store("gates", $"n + {go}", "dao"));
+            string dcPrev = !forget ? "dct" : peephole
+                ? $"dct * f + dai * {v.Load("peep", "n")} + daf * {v.Load("peep", $"n + {h}")}"
+                : "dct * f";
+            w.Line(v.Store("dc", "n", dcPrev));
+            w.Line(v.Store("dh", "n", v.Zero));
+            if (peephole)
+            {
+                w.Line(v.Store("dpeep", "n", $"{v.Load("dpeep", "n")} + dai * cp"));
+                w.Line(v.Store("dpeep", $"n + {h}", $"{v.Load("dpeep", $"n + {h}")} + daf * cp"));
+                w.Line(v.Store("dpeep", $"n + {2 * h}", $"{v.Load("dpeep", $"n + {2 * h}")} + dao * ct"));
+            }
+        });
+        w.Close();
+    }
+}

@@ -1,0 +1,154 @@
+using System.Collections.Generic;
+
+namespace GenRnn.Cells;
+
+/// <summary>
+/// The facts about one cell kind that more than one part of GenRnn needs: its gate blocks, its state, its parameter
+/// tensors with their PyTorch names and shapes, its ONNX form and its recommended initialisation. The runtime and the
+/// generator both compile these files (GenRnn.Generators.csproj links src/GenRnn/Cells), so the generated layout, the
+/// runtime's ModelDescription, the loaders and the initialiser read one description.
+/// </summary>
+/// <param name="kind">The kind described.</param>
+/// <param name="gateBlocks">The gate blocks stacked in weight_ih, weight_hh and the biases, in PyTorch's row order.</param>
+/// <param name="hasCellState">Whether the state holds a cell state c (H floats) after h.</param>
+/// <param name="diagonals">Per-unit vectors of H floats after the biases (the peepholes), by PyTorch name without _lN.</param>
+/// <param name="forgetBlock">The gate block whose bias_ih the recommended initialisation sets to 1, or -1.</param>
+/// <param name="recurrentApart">
+/// Whether the step needs the recurrent product W_hh h + b_hh apart from the input product W_ih x + b_ih, because a
+/// gate scales or feeds part of it (the GRUs' reset gate) instead of the two being summed.
+/// </param>
+/// <param name="recurrentWaitsForReset">
+/// Whether part of the recurrent product multiplies r * h (the reset-before GRU): it cannot start before r is known.
+/// </param>
+/// <param name="onnx">How ONNX holds the cell, or null.</param>
+/// <param name="noOnnxReason">Why ONNX cannot hold the cell, when <paramref name="onnx"/> is null.</param>
+internal sealed class CellFamily(
+    CellKind kind,
+    string[] gateBlocks,
+    bool hasCellState,
+    string[] diagonals,
+    int forgetBlock,
+    bool recurrentApart,
+    bool recurrentWaitsForReset,
+    OnnxForm? onnx,
+    string? noOnnxReason = null)
+{
+    public CellKind Kind { get; } = kind;
+
+    /// <summary>The gate blocks, H rows each, in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).</summary>
+    public IReadOnlyList<string> GateBlocks { get; } = gateBlocks;
+
+    public int GateCount => GateBlocks.Count;
+
+    public bool HasCellState { get; } = hasCellState;
+
+    public IReadOnlyList<string> Diagonals { get; } = diagonals;
+
+    public int ForgetBlock { get; } = forgetBlock;
+
+    public bool RecurrentApart { get; } = recurrentApart;
+
+    public bool RecurrentWaitsForReset { get; } = recurrentWaitsForReset;
+
+    public OnnxForm? Onnx { get; } = onnx;
+
+    /// <summary>Why ONNX cannot hold the cell (null when it can).</summary>
+    public string? NoOnnxReason { get; } = onnx is null ? noOnnxReason ?? $"a {kind} layer, which ONNX has no operator for" : null;
+
+    /// <summary>The block of the named gate, or -1.</summary>
+    public int BlockOf(string gate)
+    {
+        for (int b = 0; b < GateBlocks.Count; b++)
+        {
+            if (GateBlocks[b] == gate)
+            {
+                return b;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Floats of state a layer of <paramref name="hidden"/> units carries: h, and c when the cell has one.</summary>
+    public int StateFloats(int hidden) => HasCellState ? 2 * hidden : hidden;
+
+    /// <summary>
+    /// The layer's parameter tensors in buffer order: weight_ih [G·H][I], weight_hh [G·H][H], bias_ih and bias_hh
+    /// [G·H], then the diagonals [H] (PyTorch's names without the _lN suffix).
+    /// </summary>
+    public IReadOnlyList<CellTensor> Tensors(int inputSize, int hiddenSize)
+    {
+        int gh = GateCount * hiddenSize;
+        var tensors = new List<CellTensor>
+        {
+            new("weight_ih", CellTensorRole.InputWeight, gh, inputSize),
+            new("weight_hh", CellTensorRole.RecurrentWeight, gh, hiddenSize),
+            new("bias_ih", CellTensorRole.InputBias, gh, 0),
+            new("bias_hh", CellTensorRole.RecurrentBias, gh, 0),
+        };
+        foreach (string diagonal in Diagonals)
+        {
+            tensors.Add(new CellTensor(diagonal, CellTensorRole.Diagonal, hiddenSize, 0));
+        }
+
+        return tensors;
+    }
+
+    /// <summary>Parameters of a layer: the sum of its tensors' lengths.</summary>
+    public long ParameterCount(int inputSize, int hiddenSize)
+    {
+        long n = 0;
+        foreach (CellTensor t in Tensors(inputSize, hiddenSize))
+        {
+            n += t.Length;
+        }
+
+        return n;
+    }
+}
+
+/// <summary>What a tensor of a recurrent layer is for (its initialisation depends on it).</summary>
+internal enum CellTensorRole
+{
+    InputWeight,
+    RecurrentWeight,
+    InputBias,
+    RecurrentBias,
+    Diagonal,
+}
+
+/// <summary>One parameter tensor of a recurrent layer.</summary>
+/// <param name="name">PyTorch's name without the _lN suffix.</param>
+/// <param name="role">What it is for.</param>
+/// <param name="rows">Rows of a matrix, or the length of a vector.</param>
+/// <param name="columns">Columns of a matrix (stored in blocks of gate rows), or 0 for a vector.</param>
+internal sealed class CellTensor(string name, CellTensorRole role, int rows, int columns)
+{
+    public string Name { get; } = name;
+
+    public CellTensorRole Role { get; } = role;
+
+    public int Rows { get; } = rows;
+
+    public int Columns { get; } = columns;
+
+    public bool IsMatrix => Columns > 0;
+
+    public long Length => IsMatrix ? (long)Rows * Columns : Rows;
+}
+
+/// <summary>How an ONNX RNN, LSTM or GRU node holds the cell.</summary>
+/// <param name="op">The operator.</param>
+/// <param name="pyTorchBlockOfOnnxBlock">For each ONNX gate block, the PyTorch block it holds.</param>
+/// <param name="linearBeforeReset">The GRU's linear_before_reset attribute, or null for other operators.</param>
+/// <param name="peepholes">The diagonals in the order of ONNX's P input (LSTM: i, o, f), or empty.</param>
+internal sealed class OnnxForm(string op, int[] pyTorchBlockOfOnnxBlock, int? linearBeforeReset = null, string[]? peepholes = null)
+{
+    public string Operator { get; } = op;
+
+    public IReadOnlyList<int> PyTorchBlockOfOnnxBlock { get; } = pyTorchBlockOfOnnxBlock;
+
+    public int? LinearBeforeReset { get; } = linearBeforeReset;
+
+    public IReadOnlyList<string> Peepholes { get; } = peepholes ?? [];
+}
