@@ -18,7 +18,7 @@ internal static partial class ModelEmitter
         w.Line("public BFloat16Model ToBFloat16() => new BFloat16Model(Parameters);");
         w.Line();
         w.Line("/// <summary>A read-only inference copy of a model with its recurrent weight matrices in bfloat16 pairs of rows.</summary>");
-        w.Open($"public sealed class BFloat16Model : global::GenRnn.IInferenceModel{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
+        w.Open($"public sealed class BFloat16Model : global::GenRnn.IInferenceModel{(layout.Plan.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         w.Line($"private const int PackedWords = {layout.PackedCount};");
         w.Line("private readonly float[] _parameters = global::GenRnn.AlignedArray.Create(ParameterCount);");
         w.Line("// bfloat16 pairs as 32-bit words (bit patterns, read through a ref uint).");
@@ -26,7 +26,7 @@ internal static partial class ModelEmitter
         w.Line();
         w.Open("internal BFloat16Model(float[] parameters)");
         w.Line("global::System.Array.Copy(parameters, _parameters, ParameterCount);");
-        foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
+        foreach (LayerLayout l in layout.Layers.Where(l => l.Tuning.PacksBFloat16))
         {
             int gh = l.Model.GateSize, i = l.Model.InputSize, h = l.Model.HiddenSize;
             w.Line($"global::GenRnn.BFloat16.PackPairs(new {Names.ReadOnlySpan}(parameters, {l.WeightIh}, {i * gh}), {i}, {gh}, new {Names.Span}(_packed, {l.PackedIh}, {(i + 1) / 2 * gh}));");
@@ -42,19 +42,19 @@ internal static partial class ModelEmitter
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s, reverse);");
         w.Line();
-        if (layout.Sweeps)
+        if (layout.Plan.Sweeps)
         {
             WriteSweep(w);
         }
 
-        if (layout.SplitsSteps)
+        if (layout.Plan.SplitsSteps)
         {
             WriteSplitFields(w, layout, constants: false);
         }
 
-        WriteStep(w, layout, kernels, layout.SplitsSteps);
-        WriteUntracedForward(w, kernels, layout, chunk: 1, layout.SplitsSteps); // the snapshot has no chunk kernels: one step at a time
-        if (layout.SplitsSteps)
+        WriteStep(w, layout, kernels, layout.Plan.SplitsSteps);
+        WriteUntracedForward(w, kernels, layout, chunk: 1, layout.Plan.SplitsSteps); // no bfloat16 chunk kernels: one step at a time (TuningPlan.BFloat16Snapshot)
+        if (layout.Plan.SplitsSteps)
         {
             WriteForwardStepSplit(w, layout, bf16: true);
         }

@@ -26,7 +26,7 @@ internal static partial class ModelEmitter
 
         w.Line(Names.AlignedStack("record", "StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
+        w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Plan.Sweeps ? "NextSweep()" : "false")});");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
         w.Close();
         w.Line();
@@ -44,7 +44,7 @@ internal static partial class ModelEmitter
         w.Line($"ref float rec = ref {MM}.GetReference(record);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line("LoadToken(ref p, token, ref rec);");
-        w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
+        w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state), {(layout.Plan.Sweeps ? "NextSweep()" : "false")});");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
         w.Close();
         w.Line();
@@ -75,19 +75,9 @@ internal static partial class ModelEmitter
         w.Close();
     }
 
-    /// <summary>
-    /// Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack; one at a time for
-    /// models whose kernels chain accumulators (ModelLayout.ChainsAccumulators), whose sums the group kernel does not
-    /// take in the same order.
-    /// </summary>
-    private static int StreamGroup(ModelLayout layout) => !layout.ChainsAccumulators && 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
-
-    /// <summary>Steps of a sequence that Forward runs together (ModelLayout.ChunksSequences), as many as StepStreams' streams; 1 for none.</summary>
-    private static int SequenceChunk(ModelLayout layout) => layout.ChunksSequences ? StreamGroup(layout) : 1;
-
     private static void WriteStepStreams(SourceWriter w, ModelLayout layout)
     {
-        int group = StreamGroup(layout);
+        int group = layout.Plan.StreamGroup;
         w.Line("/// <summary>");
         w.Line("/// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],");
         w.Line($"/// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go {group} at a time, each weight read once for all of them.");
@@ -136,7 +126,7 @@ internal static partial class ModelEmitter
 
     private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
     {
-        WriteUntracedForward(w, kernels, layout, SequenceChunk(layout), layout.SplitsSteps);
+        WriteUntracedForward(w, kernels, layout, layout.Plan.SequenceChunk, layout.Plan.SplitsSteps);
         w.Line("/// <summary>Runs a sequence and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
         w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(inputs, state.AsSpan(), outputs, trace);");
         w.Line();
@@ -144,8 +134,8 @@ internal static partial class ModelEmitter
         w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
         w.Line();
 
-        WriteSequence(w, kernels, layout, tokens: false, traced: true, SequenceChunk(layout), split: false);
-        WriteSequence(w, kernels, layout, tokens: true, traced: true, SequenceChunk(layout), split: false);
+        WriteSequence(w, kernels, layout, tokens: false, traced: true, layout.Plan.SequenceChunk, split: false);
+        WriteSequence(w, kernels, layout, tokens: true, traced: true, layout.Plan.SequenceChunk, split: false);
     }
 
     /// <summary>
@@ -200,7 +190,7 @@ internal static partial class ModelEmitter
             w.Open($"for (int g = 0; g < {chunk}; g++)");
             WriteInput(w, tokens, "t + g", $"g * StepRecordSize");
             w.Close();
-            w.Line($"ForwardChunk(ref p, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
+            w.Line($"ForwardChunk(ref p, ref rec, ref s, {(layout.Plan.Sweeps ? "(t & 1) != 0" : "false")});");
             w.Open($"for (int g = 0; g < {chunk}; g++)");
             w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, g * StepRecordSize + RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), (t + g) * OutputSize));");
             w.Close();
@@ -219,7 +209,7 @@ internal static partial class ModelEmitter
             x = $"{U}.Add(ref {MM}.GetReference(inputs), t * InputSize)";
         }
 
-        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
+        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(layout.Plan.Sweeps ? "(t & 1) != 0" : "false")});");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), t * OutputSize));");
         w.Close();
         w.Close();

@@ -33,7 +33,7 @@ internal static partial class ModelEmitter
         w.Line("bool shared = global::GenRnn.CorePartner.Shared.TryAcquire(); // before the writes the partner reads (see TryAcquire)");
         w.Line(load);
         w.Line($"{kernels.Copy(layout.StateSize)}(ref {MM}.GetReference(state), ref {U}.Add(ref work, SplitState));");
-        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "NextSweep()" : "false")}, shared);");
+        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Plan.Sweeps ? "NextSweep()" : "false")}, shared);");
         w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {MM}.GetReference(output));");
         w.Line("global::System.Threading.Volatile.Write(ref _splitBusy, 0);");
@@ -57,7 +57,7 @@ internal static partial class ModelEmitter
         w.Line(tokens
             ? "LoadToken(ref parameters, tokens[step], ref work);"
             : $"{kernels.Copy(layout.InputSize)}(ref {U}.Add(ref {MM}.GetReference(inputs), step * InputSize), ref work);");
-        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "(step & 1) != 0" : "false")}, shared);");
+        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Plan.Sweeps ? "(step & 1) != 0" : "false")}, shared);");
         w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), step * OutputSize));");
         w.Close();
         w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
@@ -77,7 +77,7 @@ internal static partial class ModelEmitter
     {
         string Input(LayerLayout l) => l.Index == 0 ? "rec" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
         string Gh(LayerLayout l) => l.Model.IsGru ? "ref gh, " : "";
-        string Q(LayerLayout l) => bf16 && l.PackedIh >= 0 ? "BFloat16(ref p, ref q, " : "(ref p, ";
+        string Q(LayerLayout l) => bf16 && l.Tuning.PacksBFloat16 ? "BFloat16(ref p, ref q, " : "(ref p, ";
         const string Packed = $"ref uint q = ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed));";
         w.Line();
         w.Line($"// One step over the work buffer (the step's input at its start, see SplitState), split layers on two cores{(bf16 ? "; weights in bfloat16" : "")}.");
@@ -90,7 +90,7 @@ internal static partial class ModelEmitter
 
         w.Line("ref float rec = ref work;");
         w.Line($"ref float s = ref {U}.Add(ref work, SplitState);");
-        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
+        if (layout.Layers.Any(l => l.Tuning.Splits && l.Model.IsGru))
         {
             w.Line($"ref float gh = ref {U}.Add(ref work, SplitHidden);");
         }
@@ -98,7 +98,7 @@ internal static partial class ModelEmitter
         w.Line("global::GenRnn.CorePartner partner = global::GenRnn.CorePartner.Shared;");
         foreach (LayerLayout l in layout.Layers)
         {
-            if (!l.Splits)
+            if (!l.Tuning.Splits)
             {
                 w.Line($"Layer{l.Index}Forward{Q(l)}ref {Input(l)}, ref s, ref rec, reverse);");
                 continue;
@@ -109,14 +109,14 @@ internal static partial class ModelEmitter
             w.Line($"partner.Post(this, {2 * l.Index} | (reverse ? 1 : 0));");
             w.Line(part + "0);");
             w.Line("partner.Join();");
-            int rest = l.Model.GateSize - l.SplitColumn;
-            w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("rec", l.RecordGates + l.SplitColumn)}, {rest}); // the partner's sums, all at once");
+            int rest = l.Model.GateSize - l.Tuning.SplitColumn;
+            w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("rec", l.RecordGates + l.Tuning.SplitColumn)}, {rest}); // the partner's sums, all at once");
             if (l.Model.IsGru)
             {
-                w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("gh", l.SplitColumn)}, {rest});");
+                w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("gh", l.Tuning.SplitColumn)}, {rest});");
             }
 
-            if (l == layout.Layers.Last(x => x.Splits))
+            if (l == layout.Layers.Last(x => x.Tuning.Splits))
             {
                 w.Line("partner.Release();");
             }
@@ -146,14 +146,14 @@ internal static partial class ModelEmitter
 
         w.Line($"ref float rec = ref {MM}.GetArrayDataReference(_split);");
         w.Line($"ref float s = ref {U}.Add(ref rec, SplitState);");
-        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
+        if (layout.Layers.Any(l => l.Tuning.Splits && l.Model.IsGru))
         {
             w.Line($"ref float gh = ref {U}.Add(ref rec, SplitHidden);");
         }
 
         w.Line("bool reverse = (part & 1) != 0;");
         w.Open("switch (part >> 1)");
-        foreach (LayerLayout l in layout.Layers.Where(l => l.Splits))
+        foreach (LayerLayout l in layout.Layers.Where(l => l.Tuning.Splits))
         {
             w.Line($"case {l.Index}: Layer{l.Index}ForwardPart{Q(l)}ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, 1); break;");
         }

@@ -17,15 +17,10 @@ internal static partial class ModelEmitter
     public static string Emit(ModelSpec model, bool allowUnsafe)
     {
         var layout = new ModelLayout(model);
-        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks, layout.ChainsAccumulators);
+        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks, layout.Plan.ChainsAccumulators);
         var w = new SourceWriter
         {
-            VectorLanes = model.Tuning.VectorWidth switch
-            {
-                512 => new[] { Lanes.V512, Lanes.V256 },
-                256 => new[] { Lanes.V256 },
-                _ => System.Array.Empty<Lanes>(),
-            },
+            VectorLanes = layout.Plan.VectorLanes,
         };
         string self = Names.Identifier(model.TypeName);
 
@@ -48,26 +43,26 @@ internal static partial class ModelEmitter
 
         // Marks the members as tool-written for analyzers, coverage and debuggers ("Just My Code").
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GenRnn.Generators\", \"{typeof(ModelEmitter).Assembly.GetName().Version}\")]");
-        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
+        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.Plan.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         WriteConstants(w, layout);
         WriteBuffers(w, layout, self);
         WriteState(w, layout);
-        if (layout.Sweeps)
+        if (layout.Plan.Sweeps)
         {
             WriteSweep(w);
         }
 
-        if (layout.SplitsSteps)
+        if (layout.Plan.SplitsSteps)
         {
             WriteSplitFields(w, layout);
         }
 
-        WriteStep(w, layout, kernels, layout.SplitsSteps);
+        WriteStep(w, layout, kernels, layout.Plan.SplitsSteps);
         WriteStepStreams(w, layout);
         WriteForward(w, layout, kernels);
         WriteBackward(w, kernels, layout, self);
         WriteChecks(w, layout);
-        if (model.Tuning.BFloat16Inference)
+        if (layout.Plan.BFloat16Snapshot)
         {
             WriteBFloat16Model(w, layout, kernels);
         }
@@ -78,7 +73,7 @@ internal static partial class ModelEmitter
         return w.ToString();
     }
 
-    /// <summary>The alternating sweep direction of Step calls (see LayerLayout.Sweeps).</summary>
+    /// <summary>The alternating sweep direction of Step calls (see TuningPlan.Sweeps).</summary>
     private static void WriteSweep(SourceWriter w)
     {
         w.Line("// Alternates the direction in which Step sweeps the weight blocks of large layers, so that each step starts");
@@ -107,7 +102,7 @@ internal static partial class ModelEmitter
         foreach (LayerLayout l in layout.Layers)
         {
             string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-            w.Line(bf16 && l.PackedIh >= 0
+            w.Line(bf16 && l.Tuning.PacksBFloat16
                 ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec, reverse);"
                 : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
         }
@@ -137,22 +132,22 @@ internal static partial class ModelEmitter
 
         w.Close();
         WriteForwardStep(w, layout, bf16: false);
-        if (m.Tuning.BFloat16Inference)
+        if (layout.Plan.BFloat16Snapshot)
         {
             WriteForwardStep(w, layout, bf16: true);
-            foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
+            foreach (LayerLayout l in layout.Layers.Where(l => l.Tuning.PacksBFloat16))
             {
                 w.Line();
                 CellEmitter.WriteForward(w, kernels, l, bf16: true);
             }
         }
 
-        if (layout.SplitsSteps)
+        if (layout.Plan.SplitsSteps)
         {
             WriteForwardStepSplit(w, layout, bf16: false);
         }
 
-        int group = StreamGroup(layout);
+        int group = layout.Plan.StreamGroup;
         if (group > 1)
         {
             w.Line();
@@ -160,7 +155,7 @@ internal static partial class ModelEmitter
             WriteSeveralSteps(w, layout, group, "private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)", "x", "ForwardGroup(ref p, ref {0}, ref s, ref rec);");
         }
 
-        int chunk = SequenceChunk(layout);
+        int chunk = layout.Plan.SequenceChunk;
         if (chunk > 1)
         {
             w.Line();
@@ -183,11 +178,11 @@ internal static partial class ModelEmitter
                 CellEmitter.WriteForwardChunk(w, kernels, layout, l, chunk);
             }
 
-            if (l.Splits)
+            if (l.Tuning.Splits)
             {
                 w.Line();
                 CellEmitter.WriteForwardPart(w, kernels, l);
-                if (m.Tuning.BFloat16Inference)
+                if (layout.Plan.BFloat16Snapshot)
                 {
                     w.Line();
                     CellEmitter.WriteForwardPart(w, kernels, l, bf16: true);
