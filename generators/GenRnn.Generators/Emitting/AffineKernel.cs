@@ -44,7 +44,7 @@ internal static class AffineKernel
             }
 
             w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
-            // Vector512 over more than two blocks (the layers of LayerLayout.BlocksPerCall): one pass over all four
+            // Vector512 over more than two blocks (the layers of LayerTuning.BlocksPerCall): one pass over all four
             // blocks' rows, 16 of the 32 registers, so that four weight streams are read at once.
             int slots = lanes == Lanes.V512 && widths.Length > 2 ? System.Math.Min(24, registerBlocks * widths.Length) : pass;
             WritePasses(w, Slots(widths, lanes, w.VectorLanes), slots, k1, k2, widths, bf16, accumulate, chains);
@@ -101,7 +101,7 @@ internal static class AffineKernel
     /// cycles per FMA and the core issues two a cycle, so 8 chains keep it busy. A small layer (an RNN (8, 32) has two
     /// Vector512 accumulators over 40 rows) is otherwise one long dependency chain: rows k = c (mod chains) go to chain c,
     /// summed at the end as (c0 + c1) + (c2 + c3). That changes the order of the sums, so models whose kernels chain
-    /// run StepStreams one stream at a time and Forward one step at a time (ModelLayout.ChainsAccumulators).
+    /// run StepStreams one stream at a time and Forward one step at a time (TuningPlan.ChainsAccumulators).
     /// </summary>
     public static int Chains(int slots) => slots >= 8 ? 1 : slots >= 4 ? 2 : 4;
 

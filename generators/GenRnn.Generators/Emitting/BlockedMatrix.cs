@@ -66,8 +66,8 @@ internal static class BlockedMatrix
     /// <param name="bf16">Whether the matrices are bfloat16 pairs in the snapshot's buffer "q".</param>
     /// <param name="reverse">A bool expression: when true, the pairs of full blocks go last to first; null for always first to last.</param>
     /// <param name="accumulate">dst += W1^T v1 instead (no biases, no second matrix, float weights).</param>
-    /// <param name="blocks">Full blocks per kernel call: 2, or 4 for the layers of LayerLayout.BlocksPerCall.</param>
-    /// <param name="from">The first row to compute, at the start of a block (a split step's part: LayerLayout.SplitColumn).</param>
+    /// <param name="blocks">Full blocks per kernel call: 2, or 4 for the layers of LayerTuning.BlocksPerCall.</param>
+    /// <param name="from">The first row to compute, at the start of a block (a split step's part: LayerTuning.SplitColumn).</param>
     public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2, int from = 0)
     {
         int k2 = second?.K ?? 0;

@@ -16,7 +16,7 @@ internal sealed class KernelEmitter
     // Accumulators held in registers per pass of a matrix kernel.
     private readonly int _registerBlocks;
 
-    /// <summary>Whether the Affine kernels split short passes into FMA chains (ModelLayout.ChainsAccumulators).</summary>
+    /// <summary>Whether the Affine kernels split short passes into FMA chains (TuningPlan.ChainsAccumulators).</summary>
     private readonly bool _chains;
 
     /// <param name="recordStride">Floats of one step record: the distance between step t and t + 1 in a trace.</param>

@@ -1,11 +1,15 @@
-using System.Collections.Generic;
 using System.Linq;
 using GenRnn.Generators.Model;
 
 namespace GenRnn.Generators.Emitting;
 
-/// <summary>Writes the generated half of a model class: constants, buffers, State, the public API with its checks, and the kernels.</summary>
-internal static class ModelEmitter
+/// <summary>
+/// Writes the generated half of a model class: constants, buffers, State, the public API with its checks, and the kernels.
+/// This file holds the class's outline (Emit), the sweep flag, ForwardStep and the kernels (WriteCore); the public API
+/// is in ModelEmitter.Api.cs, the loops over steps in ModelEmitter.Sequences.cs, the two-core step in
+/// ModelEmitter.Split.cs and the bfloat16 snapshot in ModelEmitter.BFloat16.cs.
+/// </summary>
+internal static partial class ModelEmitter
 {
     private const string U = Names.Unsafe;
     private const string MM = Names.MemoryMarshal;
@@ -13,15 +17,10 @@ internal static class ModelEmitter
     public static string Emit(ModelSpec model, bool allowUnsafe)
     {
         var layout = new ModelLayout(model);
-        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks, layout.ChainsAccumulators);
+        var kernels = new KernelEmitter(layout.StepRecordSize, model.Tuning.RegisterBlocks, layout.Plan.ChainsAccumulators);
         var w = new SourceWriter
         {
-            VectorLanes = model.Tuning.VectorWidth switch
-            {
-                512 => new[] { Lanes.V512, Lanes.V256 },
-                256 => new[] { Lanes.V256 },
-                _ => System.Array.Empty<Lanes>(),
-            },
+            VectorLanes = layout.Plan.VectorLanes,
         };
         string self = Names.Identifier(model.TypeName);
 
@@ -44,26 +43,26 @@ internal static class ModelEmitter
 
         // Marks the members as tool-written for analyzers, coverage and debuggers ("Just My Code").
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GenRnn.Generators\", \"{typeof(ModelEmitter).Assembly.GetName().Version}\")]");
-        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
+        w.Open($"partial class {self} : global::GenRnn.IRecurrentModel<{self}>{(layout.Plan.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
         WriteConstants(w, layout);
         WriteBuffers(w, layout, self);
         WriteState(w, layout);
-        if (layout.Sweeps)
+        if (layout.Plan.Sweeps)
         {
             WriteSweep(w);
         }
 
-        if (layout.SplitsSteps)
+        if (layout.Plan.SplitsSteps)
         {
             WriteSplitFields(w, layout);
         }
 
-        WriteStep(w, layout, kernels, layout.SplitsSteps);
+        WriteStep(w, layout, kernels, layout.Plan.SplitsSteps);
         WriteStepStreams(w, layout);
         WriteForward(w, layout, kernels);
         WriteBackward(w, kernels, layout, self);
         WriteChecks(w, layout);
-        if (model.Tuning.BFloat16Inference)
+        if (layout.Plan.BFloat16Snapshot)
         {
             WriteBFloat16Model(w, layout, kernels);
         }
@@ -74,126 +73,7 @@ internal static class ModelEmitter
         return w.ToString();
     }
 
-    private static string Describe(ModelSpec model)
-    {
-        var parts = new List<string>();
-        if (model.HasEmbedding)
-        {
-            parts.Add($"Embedding({model.Vocabulary}, {model.EmbeddingDimensions})");
-        }
-
-        parts.AddRange(model.Layers.Select(l => $"{l.Cell}({l.InputSize}, {l.HiddenSize})"));
-        if (model.HasHead)
-        {
-            parts.Add($"Dense({model.HeadOutputs}, {model.HeadActivation})");
-        }
-
-        return model.FullName + ": " + string.Join(" -> ", parts);
-    }
-
-    private static void WriteConstants(SourceWriter w, ModelLayout layout)
-    {
-        ModelSpec m = layout.Model;
-        string self = Names.Identifier(m.TypeName);
-        w.Line($"/// <summary>Floats per step of a float input{(m.HasEmbedding ? " (the embedding's dimensions)" : "")}.</summary>");
-        w.Line($"public const int InputSize = {layout.InputSize};");
-        w.Line("/// <summary>Floats per step of the output.</summary>");
-        w.Line($"public const int OutputSize = {layout.OutputSize};");
-        w.Line("/// <summary>Hidden size of the top recurrent layer.</summary>");
-        w.Line($"public const int HiddenSize = {layout.Top.Model.HiddenSize};");
-        w.Line("/// <summary>Number of recurrent layers.</summary>");
-        w.Line($"public const int LayerCount = {m.Layers.Count};");
-        w.Line("/// <summary>Floats in a state: per layer h, then c for LSTMs.</summary>");
-        w.Line($"public const int StateSize = {layout.StateSize};");
-        w.Line("/// <summary>Number of parameters.</summary>");
-        w.Line($"public const int ParameterCount = {layout.ParameterCount};");
-        w.Line($"/// <summary>Token ids accepted by the token overloads{(m.HasEmbedding ? "" : " (one-hot inputs)")}.</summary>");
-        w.Line($"public const int VocabularySize = {layout.VocabularySize};");
-        w.Line("// Floats a traced forward pass records per step.");
-        w.Line($"private const int StepRecordSize = {layout.StepRecordSize};");
-        w.Line($"private const int TraceHeader = {layout.TraceHeader};");
-        w.Line($"private const int RecordOutput = {layout.RecordOutput};");
-        w.Line();
-        foreach (string name in new[] { "InputSize", "OutputSize", "HiddenSize", "LayerCount", "StateSize", "ParameterCount", "VocabularySize" })
-        {
-            w.Line($"static int global::GenRnn.IRecurrentModel<{self}>.{name} => {name};");
-        }
-
-        w.Line();
-        w.Line("/// <summary>The layers and every parameter tensor with its PyTorch name, shape and offset.</summary>");
-        string layers = string.Join(", ", m.Layers.Select(l => $"new global::GenRnn.LayerSpec(global::GenRnn.CellKind.{l.Cell}, {l.InputSize}, {l.HiddenSize})"));
-        w.Line($"public static global::GenRnn.ModelDescription Description {{ get; }} = global::GenRnn.ModelDescription.Create(\"{m.FullName}\", {m.Vocabulary}, {m.EmbeddingDimensions}, new global::GenRnn.LayerSpec[] {{ {layers} }}, {m.HeadOutputs}, global::GenRnn.Activation.{m.HeadActivation});");
-        w.Line();
-        w.Line("/// <summary>Creates a model with zero parameters.</summary>");
-        w.Line($"public static {self} Create() => new {self}();");
-        w.Line();
-    }
-
-    private static void WriteBuffers(SourceWriter w, ModelLayout layout, string self)
-    {
-        w.Line("/// <summary>All parameters, in the layout <see cref=\"Description\"/> gives.</summary>");
-        w.Line("public float[] Parameters { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);");
-        w.Line();
-        w.Line("/// <summary>The gradient of each parameter; Backward adds into it.</summary>");
-        w.Line("public float[] Gradients { get; } = global::GenRnn.AlignedArray.Create(ParameterCount);");
-        w.Line();
-        w.Line("/// <summary>Sets every gradient to zero.</summary>");
-        w.Line("public void ZeroGradients() => global::System.Array.Clear(Gradients);");
-        w.Line();
-        w.Line("/// <summary>Creates a reusable trace with room for <paramref name=\"capacity\"/> steps (it grows when needed).</summary>");
-        w.Line($"public global::GenRnn.Trace CreateTrace(int capacity = 0) => new global::GenRnn.Trace(typeof({self}), TraceHeader, StepRecordSize, capacity, {layout.WorkspacePerStep});");
-        w.Line();
-        w.Line("/// <summary>Loads parameters from tensors in PyTorch's layout; every tensor must be given with its exact shape.</summary>");
-        w.Line("public void ImportParameters(global::System.Collections.Generic.IEnumerable<global::GenRnn.NamedTensor> tensors, string prefix = \"\") => global::GenRnn.PyTorchLayout.Import(Description, tensors, Parameters, prefix);");
-        w.Line();
-        w.Line("/// <summary>The parameters as tensors in PyTorch's layout.</summary>");
-        w.Line("public global::System.Collections.Generic.List<global::GenRnn.NamedTensor> ExportParameters(string prefix = \"\") => global::GenRnn.PyTorchLayout.Export(Description, Parameters, prefix);");
-        w.Line();
-        w.Line("/// <summary>The gradients as tensors in PyTorch's layout.</summary>");
-        w.Line("public global::System.Collections.Generic.List<global::GenRnn.NamedTensor> ExportGradients(string prefix = \"\") => global::GenRnn.PyTorchLayout.Export(Description, Gradients, prefix);");
-        w.Line();
-    }
-
-    private static void WriteState(SourceWriter w, ModelLayout layout)
-    {
-        w.Line("/// <summary>The recurrent state of every layer (h, and c for LSTMs), fixed size; default is zeros.</summary>");
-        w.Line("[global::System.Runtime.CompilerServices.InlineArray(StateSize)]");
-        w.Open("public struct State");
-        w.Line("private float _element0;");
-        w.Line();
-        w.Line("/// <summary>The state as one span: per layer h, then c for LSTMs.</summary>");
-        w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-        w.Line($"public global::System.Span<float> AsSpan() => {MM}.CreateSpan(ref _element0, StateSize);");
-        w.Line();
-        w.Line("/// <summary>The hidden state h of a layer.</summary>");
-        w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-        w.Open("public global::System.Span<float> Hidden(int layer) => layer switch");
-        foreach (LayerLayout l in layout.Layers)
-        {
-            w.Line($"{l.Index} => AsSpan().Slice({l.StateH}, {l.Model.HiddenSize}),");
-        }
-
-        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"No such layer.\"),");
-        w.Close(";");
-        w.Line();
-        w.Line("/// <summary>The cell state c of an LSTM layer.</summary>");
-        w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-        w.Open("public global::System.Span<float> Cell(int layer) => layer switch");
-        foreach (LayerLayout l in layout.Layers.Where(l => l.Model.IsLstm))
-        {
-            w.Line($"{l.Index} => AsSpan().Slice({l.StateC}, {l.Model.HiddenSize}),");
-        }
-
-        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"No LSTM layer with a cell state at this index.\"),");
-        w.Close(";");
-        w.Line();
-        w.Line("/// <summary>Sets the state to zeros.</summary>");
-        w.Line("public void Clear() => AsSpan().Clear();");
-        w.Close();
-        w.Line();
-    }
-
-    /// <summary>The alternating sweep direction of Step calls (see LayerLayout.Sweeps).</summary>
+    /// <summary>The alternating sweep direction of Step calls (see TuningPlan.Sweeps).</summary>
     private static void WriteSweep(SourceWriter w)
     {
         w.Line("// Alternates the direction in which Step sweeps the weight blocks of large layers, so that each step starts");
@@ -202,448 +82,6 @@ internal static class ModelEmitter
         w.Line("private bool _sweep;");
         w.Line();
         w.Line("private bool NextSweep() => _sweep = !_sweep;");
-        w.Line();
-    }
-
-    /// <summary>The work buffer of the split Step (ModelLayout.SplitState) and the flag that lends it to one Step at a time.</summary>
-    private static void WriteSplitFields(SourceWriter w, ModelLayout layout, bool constants = true)
-    {
-        w.Line("// Cores = 2: Step works in this buffer, which both cores reach (record, then state, then a GRU's recurrent sums);");
-        w.Line("// a Step that finds it taken (a concurrent Step on another thread) runs on its own thread with stack buffers.");
-        if (constants)
-        {
-            w.Line($"private const int SplitState = {layout.SplitState};");
-            w.Line($"private const int SplitHidden = {layout.SplitHidden};");
-        }
-
-        w.Line($"private readonly float[] _split = global::GenRnn.AlignedArray.Create({layout.SplitWorkSize});");
-        w.Line("private int _splitBusy;");
-        w.Line();
-    }
-
-    /// <summary>
-    /// The split branch of a Step overload: takes the work buffer, loads the step's input (<paramref name="load"/>) and
-    /// the state into it, runs ForwardStepSplit, and gives back the state and the output.
-    /// </summary>
-    private static void WriteSplitStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels, string load)
-    {
-        w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref _splitBusy, 1, 0) == 0)");
-        w.Line($"ref float work = ref {MM}.GetArrayDataReference(_split);");
-        w.Line($"ref float parameters = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line("bool shared = global::GenRnn.CorePartner.Shared.TryAcquire(); // before the writes the partner reads (see TryAcquire)");
-        w.Line(load);
-        w.Line($"{kernels.Copy(layout.StateSize)}(ref {MM}.GetReference(state), ref {U}.Add(ref work, SplitState));");
-        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "NextSweep()" : "false")}, shared);");
-        w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
-        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {MM}.GetReference(output));");
-        w.Line("global::System.Threading.Volatile.Write(ref _splitBusy, 0);");
-        w.Line("return;");
-        w.Close();
-        w.Line();
-    }
-
-    private static void WriteStep(SourceWriter w, ModelLayout layout, KernelEmitter kernels, bool split)
-    {
-        w.Line("/// <summary>One step: reads and updates <paramref name=\"state\"/>, writes OutputSize floats to <paramref name=\"output\"/>.</summary>");
-        w.Line($"public void Step({Names.ReadOnlySpan} input, ref State state, {Names.Span} output) => Step(input, state.AsSpan(), output);");
-        w.Line();
-        w.Line("/// <summary>One step from a token id.</summary>");
-        w.Line($"public void Step(int token, ref State state, {Names.Span} output) => Step(token, state.AsSpan(), output);");
-        w.Line();
-        w.Line("/// <summary>One step over a flat state of StateSize floats.</summary>");
-        w.Open($"public void Step({Names.ReadOnlySpan} input, {Names.Span} state, {Names.Span} output)");
-        w.Line("CheckLength(input.Length, InputSize, nameof(input));");
-        w.Line("CheckLength(state.Length, StateSize, nameof(state));");
-        w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
-        if (split)
-        {
-            WriteSplitStep(w, layout, kernels, $"{kernels.Copy(layout.InputSize)}(ref {MM}.GetReference(input), ref work);");
-        }
-
-        w.Line(Names.AlignedStack("record", "StepRecordSize"));
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line($"ForwardStep(ref {MM}.GetArrayDataReference(Parameters), ref {MM}.GetReference(input), ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
-        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>One step from a token id over a flat state.</summary>");
-        w.Open($"public void Step(int token, {Names.Span} state, {Names.Span} output)");
-        w.Line("CheckToken(token, nameof(token));");
-        w.Line("CheckLength(state.Length, StateSize, nameof(state));");
-        w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
-        if (split)
-        {
-            WriteSplitStep(w, layout, kernels, "LoadToken(ref parameters, token, ref work);");
-        }
-
-        w.Line(Names.AlignedStack("record", "StepRecordSize"));
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line("LoadToken(ref p, token, ref rec);");
-        w.Line($"ForwardStep(ref p, ref rec, ref rec, ref {MM}.GetReference(state), {(layout.Sweeps ? "NextSweep()" : "false")});");
-        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {MM}.GetReference(output));");
-        w.Close();
-        w.Line();
-    }
-
-    /// <summary>
-    /// ForwardGroup or ForwardChunk: every layer's method of that form (<paramref name="layerCall"/> after "LayerN",
-    /// {0} the layer's input), then the head of each of the <paramref name="count"/> records.
-    /// </summary>
-    private static void WriteSeveralSteps(SourceWriter w, ModelLayout layout, int count, string signature, string input0, string layerCall)
-    {
-        w.Line(Names.MethodImpl);
-        w.Open(signature);
-        foreach (LayerLayout l in layout.Layers)
-        {
-            string input = l.Index == 0 ? input0 : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-            w.Line($"Layer{l.Index}" + string.Format(System.Globalization.CultureInfo.InvariantCulture, layerCall, input));
-        }
-
-        if (layout.Model.HasHead)
-        {
-            w.Open($"for (int g = 0; g < {count}; g++)");
-            w.Line($"ref float r = ref {U}.Add(ref rec, g * StepRecordSize);");
-            w.Line($"HeadForward(ref p, ref {CellEmitter.At("r", layout.Top.RecordH)}, ref {CellEmitter.At("r", layout.RecordOutput)});");
-            w.Close();
-        }
-
-        w.Close();
-    }
-
-    /// <summary>
-    /// Streams stepped together by StepStreams: four, while their records fit in 64 KB of stack; one at a time for
-    /// models whose kernels chain accumulators (ModelLayout.ChainsAccumulators), whose sums the group kernel does not
-    /// take in the same order.
-    /// </summary>
-    private static int StreamGroup(ModelLayout layout) => !layout.ChainsAccumulators && 4 * layout.StepRecordSize <= 16384 ? 4 : 1;
-
-    /// <summary>Steps of a sequence that Forward runs together (ModelLayout.ChunksSequences), as many as StepStreams' streams; 1 for none.</summary>
-    private static int SequenceChunk(ModelLayout layout) => layout.ChunksSequences ? StreamGroup(layout) : 1;
-
-    private static void WriteStepStreams(SourceWriter w, ModelLayout layout)
-    {
-        int group = StreamGroup(layout);
-        w.Line("/// <summary>");
-        w.Line("/// One step of many independent streams (audio channels, game agents): stream s reads inputs[s * InputSize ..],");
-        w.Line($"/// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go {group} at a time, each weight read once for all of them.");
-        w.Line("/// </summary>");
-        w.Open($"public void StepStreams({Names.ReadOnlySpan} inputs, {Names.Span} states, {Names.Span} outputs)");
-        w.Line($"if (states.Length == 0 || states.Length % StateSize != 0) throw new {Names.ArgumentException}($\"Expected a non-empty multiple of StateSize ({{StateSize}}) floats, got {{states.Length}}.\", nameof(states));");
-        w.Line("int streams = states.Length / StateSize;");
-        w.Line("CheckLength(inputs.Length, streams * InputSize, nameof(inputs));");
-        w.Line("CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));");
-        w.Line(Names.AlignedStack("records", $"{group} * StepRecordSize"));
-        w.Line($"ref float rec = ref {MM}.GetReference(records);");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float x = ref {MM}.GetReference(inputs);");
-        w.Line($"ref float st = ref {MM}.GetReference(states);");
-        w.Line("int s = 0;");
-        if (group > 1)
-        {
-            w.Open($"for (; s + {group} <= streams; s += {group})");
-            w.Line($"ForwardGroup(ref p, ref {U}.Add(ref x, s * InputSize), ref {U}.Add(ref st, s * StateSize), ref rec);");
-            w.Open($"for (int g = 0; g < {group}; g++)");
-            w.Line("records.Slice(g * StepRecordSize + RecordOutput, OutputSize).CopyTo(outputs.Slice((s + g) * OutputSize, OutputSize));");
-            w.Close();
-            w.Close();
-        }
-
-        w.Open("for (; s < streams; s++)");
-        w.Line($"ForwardStep(ref p, ref {U}.Add(ref x, s * InputSize), ref rec, ref {U}.Add(ref st, s * StateSize), false);");
-        w.Line("records.Slice(RecordOutput, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
-        w.Close();
-        w.Close();
-        w.Line();
-    }
-
-    /// <summary>The untraced Forward overloads (float inputs and tokens, over ref State or a flat state).</summary>
-    private static void WriteUntracedForward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, int chunk, bool split)
-    {
-        w.Line("/// <summary>Runs T = inputs.Length / InputSize steps, writing T * OutputSize outputs and leaving the final state.</summary>");
-        w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs) => Forward(inputs, state.AsSpan(), outputs);");
-        w.Line();
-        w.Line("/// <summary>Runs a sequence of token ids.</summary>");
-        w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs) => Forward(tokens, state.AsSpan(), outputs);");
-        w.Line();
-        WriteSequence(w, kernels, layout, tokens: false, traced: false, chunk, split);
-        WriteSequence(w, kernels, layout, tokens: true, traced: false, chunk, split);
-    }
-
-    private static void WriteForward(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
-    {
-        WriteUntracedForward(w, kernels, layout, SequenceChunk(layout), layout.SplitsSteps);
-        w.Line("/// <summary>Runs a sequence and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
-        w.Line($"public void Forward({Names.ReadOnlySpan} inputs, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(inputs, state.AsSpan(), outputs, trace);");
-        w.Line();
-        w.Line("/// <summary>Runs a sequence of token ids and records in <paramref name=\"trace\"/> what Backward needs.</summary>");
-        w.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, ref State state, {Names.Span} outputs, {Names.Trace} trace) => Forward(tokens, state.AsSpan(), outputs, trace);");
-        w.Line();
-
-        WriteSequence(w, kernels, layout, tokens: false, traced: true, SequenceChunk(layout), split: false);
-        WriteSequence(w, kernels, layout, tokens: true, traced: true, SequenceChunk(layout), split: false);
-    }
-
-    /// <summary>
-    /// One of the four sequence forward passes. Untraced, records on the stack serve every step; traced, the trace holds
-    /// the initial state, then one record per step, each with its input (what Backward reads). With <paramref name="chunk"/>
-    /// &gt; 1, the steps go that many at a time through ForwardChunk (which shares each input weight among them), the
-    /// rest one by one. With <paramref name="split"/> (untraced, Cores = 2), the steps go through the split step when
-    /// the work buffer is free.
-    /// </summary>
-    private static void WriteSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens, bool traced, int chunk, bool split)
-    {
-        string input = tokens ? "global::System.ReadOnlySpan<int> tokens" : $"{Names.ReadOnlySpan} inputs";
-        w.Line($"/// <summary>Runs a sequence of {(tokens ? "token ids" : "input vectors")} over a flat state{(traced ? " and records it in <paramref name=\"trace\"/>" : "")}.</summary>");
-        w.Open($"public void Forward({input}, {Names.Span} state, {Names.Span} outputs{(traced ? $", {Names.Trace} trace" : "")})");
-        if (traced)
-        {
-            w.Line("CheckTrace(trace);");
-        }
-
-        if (tokens)
-        {
-            w.Line("CheckTokens(tokens, state.Length, outputs.Length);");
-            w.Line("int steps = tokens.Length;");
-        }
-        else
-        {
-            w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
-        }
-
-        if (split)
-        {
-            WriteSplitSequence(w, kernels, layout, tokens);
-        }
-
-        if (traced)
-        {
-            w.Line($"{Names.Span} data = trace.Begin(steps, {(tokens ? "tokens" : "default")});");
-            w.Line("state.CopyTo(data);");
-        }
-        else
-        {
-            w.Line(Names.AlignedStack("record", chunk > 1 ? $"{chunk} * StepRecordSize" : "StepRecordSize"));
-        }
-
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float s = ref {MM}.GetReference(state);");
-        w.Line("int t = 0;");
-        if (chunk > 1)
-        {
-            w.Open($"for (; t + {chunk} <= steps; t += {chunk})");
-            WriteRecords(w, traced, $"{chunk} * StepRecordSize");
-            w.Open($"for (int g = 0; g < {chunk}; g++)");
-            WriteInput(w, tokens, "t + g", $"g * StepRecordSize");
-            w.Close();
-            w.Line($"ForwardChunk(ref p, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
-            w.Open($"for (int g = 0; g < {chunk}; g++)");
-            w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, g * StepRecordSize + RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), (t + g) * OutputSize));");
-            w.Close();
-            w.Close();
-        }
-
-        w.Open("for (; t < steps; t++)");
-        WriteRecords(w, traced, "StepRecordSize");
-        string x = "rec";
-        if (tokens || traced)
-        {
-            WriteInput(w, tokens, "t", "0");
-        }
-        else
-        {
-            x = $"{U}.Add(ref {MM}.GetReference(inputs), t * InputSize)";
-        }
-
-        w.Line($"ForwardStep(ref p, ref {x}, ref rec, ref s, {(layout.Sweeps ? "(t & 1) != 0" : "false")});");
-        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref rec, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), t * OutputSize));");
-        w.Close();
-        w.Close();
-        w.Line();
-    }
-
-    /// <summary>
-    /// Under Cores = 2, the untraced Forward's split branch: the steps one by one through ForwardStepSplit in the work
-    /// buffer (the state copied in once and out once), each step's rows shared with the partner as in Step.
-    /// </summary>
-    private static void WriteSplitSequence(SourceWriter w, KernelEmitter kernels, ModelLayout layout, bool tokens)
-    {
-        w.Open("if (global::System.Threading.Interlocked.CompareExchange(ref _splitBusy, 1, 0) == 0)");
-        w.Line($"ref float work = ref {MM}.GetArrayDataReference(_split);");
-        w.Line($"ref float parameters = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"{kernels.Copy(layout.StateSize)}(ref {MM}.GetReference(state), ref {U}.Add(ref work, SplitState));");
-        w.Open("for (int step = 0; step < steps; step++)");
-        w.Line("bool shared = global::GenRnn.CorePartner.Shared.TryAcquire(); // before the writes the partner reads");
-        w.Line(tokens
-            ? "LoadToken(ref parameters, tokens[step], ref work);"
-            : $"{kernels.Copy(layout.InputSize)}(ref {U}.Add(ref {MM}.GetReference(inputs), step * InputSize), ref work);");
-        w.Line($"ForwardStepSplit(ref parameters, ref work, {(layout.Sweeps ? "(step & 1) != 0" : "false")}, shared);");
-        w.Line($"{kernels.Copy(layout.OutputSize)}(ref {U}.Add(ref work, RecordOutput), ref {U}.Add(ref {MM}.GetReference(outputs), step * OutputSize));");
-        w.Close();
-        w.Line($"{kernels.Copy(layout.StateSize)}(ref {U}.Add(ref work, SplitState), ref {MM}.GetReference(state));");
-        w.Line("global::System.Threading.Volatile.Write(ref _splitBusy, 0);");
-        w.Line("return;");
-        w.Close();
-        w.Line();
-    }
-
-    /// <summary>"rec": the records of the steps from t on (in the trace), or the stack's.</summary>
-    private static void WriteRecords(SourceWriter w, bool traced, string length)
-    {
-        if (traced)
-        {
-            w.Line($"{Names.Span} record = data.Slice(TraceHeader + t * StepRecordSize, {length});");
-        }
-
-        w.Line($"ref float rec = ref {MM}.GetReference(record);");
-    }
-
-    /// <summary>Writes step <paramref name="step"/>'s input vector at the start of the record <paramref name="at"/> floats into "record".</summary>
-    private static void WriteInput(SourceWriter w, bool tokens, string step, string at)
-    {
-        w.Line(tokens
-            ? $"LoadToken(ref p, tokens[{step}], ref {BlockedMatrix.Ref("rec", at)});"
-            : $"inputs.Slice({(step.Contains(" ") ? $"({step})" : step)} * InputSize, InputSize).CopyTo({(at == "0" ? "record" : $"record.Slice({at})")});");
-    }
-
-    private static void WriteBackward(SourceWriter w, KernelEmitter kernels, ModelLayout layout, string self)
-    {
-        string args = $"{Names.Trace} trace, {Names.ReadOnlySpan} outputGradients, ref State stateGradient, {Names.Span} inputGradients";
-        w.Line("/// <summary>BPTT over the traced sequence; adds parameter gradients into <see cref=\"Gradients\"/>. See IRecurrentModel.Backward.</summary>");
-        w.Line($"public void Backward({args}) => BackwardCore(trace, outputGradients, stateGradient.AsSpan(), inputGradients, Gradients, fromLogits: false);");
-        w.Line();
-        w.Line("/// <summary>BPTT from gradients with respect to the head's logits (W h + b); adds into <see cref=\"Gradients\"/>.</summary>");
-        w.Line($"public void BackwardFromLogits({args}) => BackwardCore(trace, outputGradients, stateGradient.AsSpan(), inputGradients, Gradients, fromLogits: true);");
-        w.Line();
-        string flat = $"{Names.Trace} trace, {Names.ReadOnlySpan} outputGradients, {Names.Span} stateGradient, {Names.Span} inputGradients, {Names.Span} gradients";
-        w.Line("/// <summary>BPTT over the traced sequence, adding parameter gradients into <paramref name=\"gradients\"/>.</summary>");
-        w.Line($"public void Backward({flat}) => BackwardCore(trace, outputGradients, stateGradient, inputGradients, gradients, fromLogits: false);");
-        w.Line();
-        w.Line("/// <summary>BPTT from logit gradients, adding parameter gradients into <paramref name=\"gradients\"/>.</summary>");
-        w.Line($"public void BackwardFromLogits({flat}) => BackwardCore(trace, outputGradients, stateGradient, inputGradients, gradients, fromLogits: true);");
-        w.Line();
-
-        ModelSpec m = layout.Model;
-        int scratch = System.Math.Max(1, layout.Layers.Max(l => CellEmitter.BackwardScratch(l.Model)));
-        LayerLayout top = layout.Top;
-        w.Open($"private void BackwardCore({flat}, bool fromLogits)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
-        w.Line($"trace.Validate(typeof({self}), nameof(trace));");
-        w.Line("CheckTrace(trace);");
-        w.Line("int steps = trace.Steps;");
-        w.Line("if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));");
-        w.Line("CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));");
-        w.Open("if (inputGradients.Length != 0)");
-        w.Line($"if (trace.HasTokens) throw new {Names.ArgumentException}(\"The traced pass took token ids; their gradients go to the embedding, so pass an empty span.\", nameof(inputGradients));");
-        w.Line("CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));");
-        w.Close();
-        w.Line("CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
-        w.Line("trace.MarkConsumed();");
-        w.Line();
-        w.Line(Names.AlignedStack("carry", "StateSize"));
-        w.Line("stateGradient.CopyTo(carry);");
-        w.Line($"{Names.Span} scratchSpan = stackalloc float[{scratch}];");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        w.Line($"ref float g = ref {MM}.GetReference(gradients);");
-        w.Line($"ref float d0 = ref {MM}.GetReference(trace.Data);");
-        w.Line($"ref float c = ref {MM}.GetReference(carry);");
-        w.Line($"ref float scratch = ref {MM}.GetReference(scratchSpan);");
-        w.Line("// Two rows per step of gradients flowing down: into a layer's outputs (dIn), out of its inputs (dOut).");
-        w.Line($"{Names.Span} workspace = trace.Workspace;");
-        w.Line($"{Names.Span} rowsA = workspace.Slice(0, steps * {layout.MaxLayerWidth});");
-        w.Line($"{Names.Span} rowsB = workspace.Slice(steps * {layout.MaxLayerWidth}, steps * {layout.MaxLayerWidth});");
-        w.Line($"{Names.Span} dTop = rowsA.Slice(0, steps * {top.Model.HiddenSize});");
-        w.Line("dTop.Clear();");
-        w.Open("if (outputGradients.Length != 0)");
-        if (m.HasHead)
-        {
-            w.Line($"{Names.Span} dzSpan = stackalloc float[OutputSize];");
-            w.Line($"ref float dy = ref {MM}.GetReference(outputGradients);");
-            w.Open("for (int t = 0; t < steps; t++)");
-            w.Line($"ref float rec = ref {U}.Add(ref d0, TraceHeader + t * StepRecordSize);");
-            w.Line($"HeadBackward(ref p, ref g, ref {CellEmitter.At("rec", top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)}, ref {U}.Add(ref dy, t * OutputSize), fromLogits, ref {MM}.GetReference(dzSpan), ref dTop[t * {top.Model.HiddenSize}]);");
-            w.Close();
-        }
-        else
-        {
-            w.Line("outputGradients.CopyTo(dTop);");
-        }
-
-        w.Close();
-        for (int li = layout.Layers.Count - 1; li >= 0; li--)
-        {
-            LayerLayout l = layout.Layers[li];
-            bool evenFromTop = (layout.Layers.Count - 1 - li) % 2 == 0;
-            string dIn = evenFromTop ? "rowsA" : "rowsB", dOut = evenFromTop ? "rowsB" : "rowsA";
-            string wantDx = "true";
-            if (li == 0)
-            {
-                w.Line("// Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).");
-                w.Line($"bool wantDx = inputGradients.Length != 0{(m.HasEmbedding ? " || trace.HasTokens" : "")};");
-                wantDx = "wantDx";
-            }
-
-            w.Line($"{(li == 0 ? "if (wantDx) " : "")}{dOut}.Slice(0, steps * {l.Model.InputSize}).Clear();");
-            w.Line($"Layer{li}Backward(ref p, ref g, ref d0, steps, ref c, ref {MM}.GetReference({dIn}), ref {MM}.GetReference({dOut}), {wantDx}, ref scratch);");
-            if (li == 0)
-            {
-                w.Line($"if (inputGradients.Length != 0) {dOut}.Slice(0, steps * InputSize).CopyTo(inputGradients);");
-                if (m.HasEmbedding)
-                {
-                    w.Open("else if (trace.HasTokens)");
-                    w.Line("global::System.ReadOnlySpan<int> tokens = trace.Tokens;");
-                    w.Open("for (int t = 0; t < steps; t++)");
-                    w.Line($"{kernels.Accumulate(layout.InputSize)}(ref {dOut}[t * InputSize], ref {U}.Add(ref g, {layout.EmbeddingOffset} + tokens[t] * InputSize));");
-                    w.Close();
-                    w.Close();
-                }
-            }
-        }
-
-        w.Line("carry.CopyTo(stateGradient);");
-        w.Close();
-        w.Line();
-    }
-
-    private static void WriteChecks(SourceWriter w, ModelLayout layout)
-    {
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Open("private static void CheckLength(int actual, int expected, string name)");
-        w.Line("if (actual != expected) ThrowLength(actual, expected, name);");
-        w.Close();
-        w.Line();
-        w.Line("// Kept out of line so the checks on the hot path stay small.");
-        w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-        w.Open("private static void ThrowLength(int actual, int expected, string name)");
-        w.Line($"throw new {Names.ArgumentException}($\"Expected {{expected}} floats, got {{actual}}.\", name);");
-        w.Close();
-        w.Line();
-        w.Open("private static int CheckSequence(int inputs, int state, int outputs)");
-        w.Line($"if (inputs == 0 || inputs % InputSize != 0) throw new {Names.ArgumentException}($\"Expected a non-empty multiple of InputSize ({{InputSize}}) floats, got {{inputs}}.\", nameof(inputs));");
-        w.Line("int steps = inputs / InputSize;");
-        w.Line("CheckLength(state, StateSize, nameof(state));");
-        w.Line("CheckLength(outputs, steps * OutputSize, nameof(outputs));");
-        w.Line("return steps;");
-        w.Close();
-        w.Line();
-        w.Open("private static void CheckToken(int token, string name)");
-        w.Line($"if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $\"Token ids must be in [0, {{VocabularySize}}).\");");
-        w.Close();
-        w.Line();
-        w.Open("private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)");
-        w.Line($"if (tokens.IsEmpty) throw new {Names.ArgumentException}(\"Expected at least one token.\", nameof(tokens));");
-        w.Open("for (int t = 0; t < tokens.Length; t++)");
-        w.Line($"if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $\"Token at position {{t}} is outside [0, {{VocabularySize}}).\");");
-        w.Close();
-        w.Line("CheckLength(state, StateSize, nameof(state));");
-        w.Line("CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));");
-        w.Close();
-        w.Line();
-        w.Open($"private static void CheckTrace({Names.Trace} trace)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
-        w.Line($"if (trace.Model != typeof({Names.Identifier(layout.Model.TypeName)}) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new {Names.ArgumentException}($\"The trace was created for {{trace.Model.Name}}; create one with this model's CreateTrace.\", nameof(trace));");
-        w.Close();
         w.Line();
     }
 
@@ -664,7 +102,7 @@ internal static class ModelEmitter
         foreach (LayerLayout l in layout.Layers)
         {
             string input = l.Index == 0 ? "x" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-            w.Line(bf16 && l.PackedIh >= 0
+            w.Line(bf16 && l.Tuning.PacksBFloat16
                 ? $"Layer{l.Index}ForwardBFloat16(ref p, ref q, ref {input}, ref s, ref rec, reverse);"
                 : $"Layer{l.Index}Forward(ref p, ref {input}, ref s, ref rec, reverse);");
         }
@@ -675,159 +113,6 @@ internal static class ModelEmitter
         }
 
         w.Close();
-    }
-
-    /// <summary>
-    /// Under Cores = 2, ForwardStepSplit: ForwardStep over the work buffer, each split layer's gate rows in two parts,
-    /// part 1 posted to GenRnn.CorePartner (or computed here when the partner is taken), then the cell update here; and
-    /// the partner's entry, ISplitStep.RunPart, which computes part 1 of the layer that <c>part &gt;&gt; 1</c> names
-    /// (bit 0: the sweep direction).
-    /// </summary>
-    private static void WriteForwardStepSplit(SourceWriter w, ModelLayout layout, bool bf16)
-    {
-        string Input(LayerLayout l) => l.Index == 0 ? "rec" : CellEmitter.At("rec", layout.Layers[l.Index - 1].RecordH);
-        string Gh(LayerLayout l) => l.Model.IsGru ? "ref gh, " : "";
-        string Q(LayerLayout l) => bf16 && l.PackedIh >= 0 ? "BFloat16(ref p, ref q, " : "(ref p, ";
-        const string Packed = $"ref uint q = ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed));";
-        w.Line();
-        w.Line($"// One step over the work buffer (the step's input at its start, see SplitState), split layers on two cores{(bf16 ? "; weights in bfloat16" : "")}.");
-        w.Line(Names.MethodImpl);
-        w.Open("private void ForwardStepSplit(ref float p, ref float work, bool reverse, bool shared)");
-        if (bf16)
-        {
-            w.Line(Packed);
-        }
-
-        w.Line("ref float rec = ref work;");
-        w.Line($"ref float s = ref {U}.Add(ref work, SplitState);");
-        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
-        {
-            w.Line($"ref float gh = ref {U}.Add(ref work, SplitHidden);");
-        }
-
-        w.Line("global::GenRnn.CorePartner partner = global::GenRnn.CorePartner.Shared;");
-        foreach (LayerLayout l in layout.Layers)
-        {
-            if (!l.Splits)
-            {
-                w.Line($"Layer{l.Index}Forward{Q(l)}ref {Input(l)}, ref s, ref rec, reverse);");
-                continue;
-            }
-
-            string part = $"Layer{l.Index}ForwardPart{Q(l)}ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, ";
-            w.Open("if (shared)");
-            w.Line($"partner.Post(this, {2 * l.Index} | (reverse ? 1 : 0));");
-            w.Line(part + "0);");
-            w.Line("partner.Join();");
-            int rest = l.Model.GateSize - l.SplitColumn;
-            w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("rec", l.RecordGates + l.SplitColumn)}, {rest}); // the partner's sums, all at once");
-            if (l.Model.IsGru)
-            {
-                w.Line($"global::GenRnn.CorePartner.Touch(ref {CellEmitter.At("gh", l.SplitColumn)}, {rest});");
-            }
-
-            if (l == layout.Layers.Last(x => x.Splits))
-            {
-                w.Line("partner.Release();");
-            }
-
-            w.Close();
-            w.Open("else");
-            w.Line(part + "0);");
-            w.Line(part + "1);");
-            w.Close();
-            w.Line(CellEmitter.UpdateCall(l, "rec", "s", "gh"));
-        }
-
-        if (layout.Model.HasHead)
-        {
-            w.Line($"HeadForward(ref p, ref {CellEmitter.At("rec", layout.Top.RecordH)}, ref {CellEmitter.At("rec", layout.RecordOutput)});");
-        }
-
-        w.Close();
-        w.Line();
-        w.Line("// The partner's half of a split layer (called by GenRnn.CorePartner, on its thread or taken back on the caller's).");
-        w.Open("void global::GenRnn.ISplitStep.RunPart(int part)");
-        w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
-        if (bf16)
-        {
-            w.Line(Packed);
-        }
-
-        w.Line($"ref float rec = ref {MM}.GetArrayDataReference(_split);");
-        w.Line($"ref float s = ref {U}.Add(ref rec, SplitState);");
-        if (layout.Layers.Any(l => l.Splits && l.Model.IsGru))
-        {
-            w.Line($"ref float gh = ref {U}.Add(ref rec, SplitHidden);");
-        }
-
-        w.Line("bool reverse = (part & 1) != 0;");
-        w.Open("switch (part >> 1)");
-        foreach (LayerLayout l in layout.Layers.Where(l => l.Splits))
-        {
-            w.Line($"case {l.Index}: Layer{l.Index}ForwardPart{Q(l)}ref {Input(l)}, ref s, ref rec, {Gh(l)}reverse, 1); break;");
-        }
-
-        w.Close();
-        w.Close();
-    }
-
-    /// <summary>
-    /// ToBFloat16() and the nested BFloat16Model: an inference snapshot whose Step and Forward are the model's own
-    /// (written by the same methods), running ForwardStepBFloat16 over its packed copy of the weights.
-    /// </summary>
-    private static void WriteBFloat16Model(SourceWriter w, ModelLayout layout, KernelEmitter kernels)
-    {
-        w.Line("/// <summary>");
-        w.Line("/// An inference snapshot of the current parameters with the recurrent weight matrices rounded to bfloat16 (see");
-        w.Line("/// GenRnn.BFloat16): half the bytes per step, float32 arithmetic. Later changes to Parameters do not reach it.");
-        w.Line("/// </summary>");
-        w.Line("public BFloat16Model ToBFloat16() => new BFloat16Model(Parameters);");
-        w.Line();
-        w.Line("/// <summary>A read-only inference copy of a model with its recurrent weight matrices in bfloat16 pairs of rows.</summary>");
-        w.Open($"public sealed class BFloat16Model : global::GenRnn.IInferenceModel{(layout.SplitsSteps ? ", global::GenRnn.ISplitStep" : "")}");
-        w.Line($"private const int PackedWords = {layout.PackedCount};");
-        w.Line("private readonly float[] _parameters = global::GenRnn.AlignedArray.Create(ParameterCount);");
-        w.Line("// bfloat16 pairs as 32-bit words (bit patterns, read through a ref uint).");
-        w.Line("private readonly float[] _packed = global::GenRnn.AlignedArray.Create(PackedWords);");
-        w.Line();
-        w.Open("internal BFloat16Model(float[] parameters)");
-        w.Line("global::System.Array.Copy(parameters, _parameters, ParameterCount);");
-        foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
-        {
-            int gh = l.Model.GateSize, i = l.Model.InputSize, h = l.Model.HiddenSize;
-            w.Line($"global::GenRnn.BFloat16.PackPairs(new {Names.ReadOnlySpan}(parameters, {l.WeightIh}, {i * gh}), {i}, {gh}, new {Names.Span}(_packed, {l.PackedIh}, {(i + 1) / 2 * gh}));");
-            w.Line($"global::GenRnn.BFloat16.PackPairs(new {Names.ReadOnlySpan}(parameters, {l.WeightHh}, {h * gh}), {h}, {gh}, new {Names.Span}(_packed, {l.PackedHh}, {(h + 1) / 2 * gh}));");
-        }
-
-        w.Close();
-        w.Line();
-        w.Line("// The float parameters the snapshot reads (biases, and whatever is not packed); named so that the model's own");
-        w.Line("// Step and Forward, written below unchanged, read them.");
-        w.Line("private float[] Parameters => _parameters;");
-        w.Line();
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line($"private void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse) => ForwardStepBFloat16(ref p, ref {U}.As<float, uint>(ref {MM}.GetArrayDataReference(_packed)), ref x, ref rec, ref s, reverse);");
-        w.Line();
-        if (layout.Sweeps)
-        {
-            WriteSweep(w);
-        }
-
-        if (layout.SplitsSteps)
-        {
-            WriteSplitFields(w, layout, constants: false);
-        }
-
-        WriteStep(w, layout, kernels, layout.SplitsSteps);
-        WriteUntracedForward(w, kernels, layout, chunk: 1, layout.SplitsSteps); // the snapshot has no chunk kernels: one step at a time
-        if (layout.SplitsSteps)
-        {
-            WriteForwardStepSplit(w, layout, bf16: true);
-        }
-
-        w.Close();
-        w.Line();
     }
 
     private static void WriteCore(SourceWriter w, KernelEmitter kernels, ModelLayout layout)
@@ -847,22 +132,22 @@ internal static class ModelEmitter
 
         w.Close();
         WriteForwardStep(w, layout, bf16: false);
-        if (m.Tuning.BFloat16Inference)
+        if (layout.Plan.BFloat16Snapshot)
         {
             WriteForwardStep(w, layout, bf16: true);
-            foreach (LayerLayout l in layout.Layers.Where(l => l.PackedIh >= 0))
+            foreach (LayerLayout l in layout.Layers.Where(l => l.Tuning.PacksBFloat16))
             {
                 w.Line();
                 CellEmitter.WriteForward(w, kernels, l, bf16: true);
             }
         }
 
-        if (layout.SplitsSteps)
+        if (layout.Plan.SplitsSteps)
         {
             WriteForwardStepSplit(w, layout, bf16: false);
         }
 
-        int group = StreamGroup(layout);
+        int group = layout.Plan.StreamGroup;
         if (group > 1)
         {
             w.Line();
@@ -870,7 +155,7 @@ internal static class ModelEmitter
             WriteSeveralSteps(w, layout, group, "private static void ForwardGroup(ref float p, ref float x, ref float s, ref float rec)", "x", "ForwardGroup(ref p, ref {0}, ref s, ref rec);");
         }
 
-        int chunk = SequenceChunk(layout);
+        int chunk = layout.Plan.SequenceChunk;
         if (chunk > 1)
         {
             w.Line();
@@ -893,11 +178,11 @@ internal static class ModelEmitter
                 CellEmitter.WriteForwardChunk(w, kernels, layout, l, chunk);
             }
 
-            if (l.Splits)
+            if (l.Tuning.Splits)
             {
                 w.Line();
                 CellEmitter.WriteForwardPart(w, kernels, l);
-                if (m.Tuning.BFloat16Inference)
+                if (layout.Plan.BFloat16Snapshot)
                 {
                     w.Line();
                     CellEmitter.WriteForwardPart(w, kernels, l, bf16: true);

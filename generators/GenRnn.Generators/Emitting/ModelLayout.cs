@@ -87,15 +87,6 @@ internal sealed class ModelLayout
                 record += h;
             }
 
-            if (model.Tuning.Cores == 2 && m.Splittable)
-            {
-                // The caller takes more blocks than the partner: the partner starts one core-to-core message later and
-                // its sums reach the caller one message after it is done.
-                int full = gh / BlockedMatrix.Width;
-                layer.SplitColumn = System.Math.Min(full - 1, (full + 2) / 2) * BlockedMatrix.Width;
-            }
-
-            layer.BlocksPerCall = model.Tuning.VectorWidth == 512 && layer.Sweeps && layer.WeightBytes < 512 * 1024 && gh / BlockedMatrix.Width >= 8 ? 4 : 2;
             layers.Add(layer);
         }
 
@@ -118,9 +109,18 @@ internal sealed class ModelLayout
         StateSize = state;
         StepRecordSize = Aligned(record);
         TraceHeader = Aligned(state);
+
+        // The plan comes after the record (StreamGroup depends on its size) and before the split work buffer (sized by
+        // the layers the plan splits).
+        Plan = new TuningPlan(model, StepRecordSize);
+        foreach (LayerLayout layer in layers)
+        {
+            layer.Tuning = Plan.Layers[layer.Index];
+        }
+
         SplitState = StepRecordSize;
         SplitHidden = SplitState + Aligned(state);
-        SplitWorkSize = SplitHidden + Aligned(layers.Where(l => l.Splits && l.Model.IsGru).Select(l => l.Model.GateSize).DefaultIfEmpty(0).Max());
+        SplitWorkSize = SplitHidden + Aligned(layers.Where(l => l.Tuning.Splits && l.Model.IsGru).Select(l => l.Model.GateSize).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>
@@ -132,6 +132,9 @@ internal sealed class ModelLayout
     private static int Aligned(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
 
     public ModelSpec Model { get; }
+
+    /// <summary>The model's speed decisions.</summary>
+    public TuningPlan Plan { get; }
 
     public IReadOnlyList<LayerLayout> Layers { get; }
 
@@ -151,34 +154,6 @@ internal sealed class ModelLayout
     public int HeadBias { get; }
 
     public int ParameterCount { get; }
-
-    /// <summary>Whether any layer sweeps its blocks in alternating directions (<see cref="LayerLayout.Sweeps"/>).</summary>
-    public bool Sweeps => Layers.Any(l => l.Sweeps);
-
-    /// <summary>
-    /// Whether Forward runs a sequence in chunks of steps that share the input weights (ModelEmitter.ForwardChunk): when
-    /// the layers' float weight matrices take 64 KB or more together, more than L1 keeps from one step to the next, so
-    /// reading W_ih once per chunk saves L2 traffic. Smaller models lose more to the extra stores than they save.
-    /// Measured (100 steps): LSTM (16,64) 47.0 -> 41.7 µs, (64,256) 1007 -> 874 µs, GRU (64,256) 665 -> 538 µs;
-    /// LSTM (8,32) 9.3 -> 10.0 µs, so it keeps one step at a time.
-    /// </summary>
-    public bool ChunksSequences => Layers.Sum(l => l.WeightBytes) >= LayerLayout.BeyondL1;
-
-    /// <summary>
-    /// Whether the forward kernels split short passes into independent FMA chains (AffineKernel.Chains): for models
-    /// that do not chunk sequences and have a layer of fewer than 128 gate rows, whose one kernel call has fewer than 8
-    /// Vector512 accumulators (an RNN (8, 32): two, each a chain of 40 dependent FMAs). The chains change the order of
-    /// the sums, so these models run StepStreams one stream at a time (each stream still gets exactly what Step gives
-    /// it). Measured (probe): RNN (8, 32) step 56 -> 34 ns.
-    /// </summary>
-    public bool ChainsAccumulators => !SplitsSteps && !ChunksSequences && Layers.Any(l => l.Model.GateSize < 2 * BlockedMatrix.Width);
-
-    /// <summary>
-    /// Whether Step shares layers' gate rows with GenRnn.CorePartner (Cores = 2; see <see cref="LayerLayout.Splits"/>).
-    /// Such models do not chain accumulators: the split Step, the one-core fallback and Forward then all give the same
-    /// sums.
-    /// </summary>
-    public bool SplitsSteps => Layers.Any(l => l.Splits);
 
     /// <summary>
     /// The split Step's work buffer (a model field, for both threads to reach): the record at 0 (its input at its
@@ -249,37 +224,15 @@ internal sealed class LayerLayout
 
     public int PackedHh { get; set; } = -1;
 
-    /// <summary>
-    /// Whether the layer's weight matrices (float) take 64 KB or more: more than a core's L1 data cache (32-48 KB), so
-    /// that the step sweeps its column blocks in alternating directions and starts each step with the blocks the last
-    /// one read, still in L1 (or, for layers that crowd L2, still in L2). Measured here: LSTM (16,64), 80 KB, 683 -> 501
-    /// ns a step; (64,256) 13.1 -> 10.0 µs; layers of 49 and 60 KB neither gained nor lost, so they keep one direction.
-    /// </summary>
-    public bool Sweeps => WeightBytes >= BeyondL1;
+    /// <summary>The layer's speed decisions (<see cref="TuningPlan.Layers"/>), set once ModelLayout has made the plan.</summary>
+    public LayerTuning Tuning { get; set; } = null!;
 
-    /// <summary>Bytes of weights from which a step's weights no longer stay in L1 (32-48 KB) from step to step.</summary>
-    public const int BeyondL1 = 64 * 1024;
+    // The decisions CellEmitter reads through the layer (the other emitters read Tuning).
+    public bool Sweeps => Tuning.Sweeps;
 
-    /// <summary>Bytes of the layer's two weight matrices in float.</summary>
-    public long WeightBytes => (long)Model.GateSize * (Model.InputSize + Model.HiddenSize) * sizeof(float);
+    public int BlocksPerCall => Tuning.BlocksPerCall;
 
-    /// <summary>
-    /// Full column blocks per float forward kernel call: 2, or 4 under the Vector512 tuning for layers that sweep
-    /// (LayerLayout.Sweeps) with under 512 KB of weights (half this machine class's L2) and at least 8 blocks (two
-    /// groups to alternate): their kernel reads four blocks' weight streams from L2 in one pass, 16 accumulators.
-    /// Measured (probe, best of 7): LSTM (32,128), 327 KB, step 2.54-2.73 -> 2.18-2.39 µs; LSTM (64,256), 1.3 MB,
-    /// 10.0 -> 10.8 µs (so it keeps pairs); the bfloat16 kernel with four blocks ran 5-8x slower (spills): pairs.
-    /// </summary>
-    public int BlocksPerCall { get; set; } = 2;
-
-    /// <summary>
-    /// Under Cores = 2, the first gate row the partner core computes (whole column blocks: the caller takes the first
-    /// half, rounded up, the partner the rest), or 0 when the layer is not split: a reset-before GRU (its recurrent
-    /// product waits for r), or a layer of one block.
-    /// </summary>
-    public int SplitColumn { get; set; }
-
-    public bool Splits => SplitColumn > 0;
+    public int SplitColumn => Tuning.SplitColumn;
 
     public int Peepholes { get; set; } = -1;
 
