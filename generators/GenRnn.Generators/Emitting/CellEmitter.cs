@@ -22,8 +22,8 @@ internal static class CellEmitter
         w.Open(bf16
             ? $"private static void Layer{l}ForwardBFloat16(ref float p, ref uint q, ref float x, ref float state, ref float rec, bool reverse)"
             : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)");
-        string? sweep = layer.Sweeps ? "reverse" : null;
-        int blocks = bf16 ? 2 : layer.BlocksPerCall; // the bfloat16 kernel over four blocks spills (LayerLayout.BlocksPerCall)
+        string? sweep = layer.Tuning.Sweeps ? "reverse" : null;
+        int blocks = bf16 ? 2 : layer.Tuning.BlocksPerCall; // the bfloat16 kernel over four blocks spills (LayerTuning.BlocksPerCall)
         int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         WriteLocals(w, layer, gh);
         Family(m).WriteForwardProducts(w, k, layer, wih, whh, sweep, blocks, bf16);
@@ -38,7 +38,7 @@ internal static class CellEmitter
     }
 
     /// <summary>
-    /// Under Cores = 2, LayerNForwardPart: the gate pre-activations of part 0 (rows below LayerLayout.SplitColumn, the
+    /// Under Cores = 2, LayerNForwardPart: the gate pre-activations of part 0 (rows below LayerTuning.SplitColumn, the
     /// calling thread's) or part 1 (the rest, GenRnn.CorePartner's), taken as LayerNForward takes them, so that the two
     /// parts give its sums bit for bit. A GRU's recurrent accumulator gh is in the model's work buffer. The cell update
     /// follows (UpdateCall) once both parts are done. With <paramref name="bf16"/>, LayerNForwardPartBFloat16, which
@@ -49,14 +49,14 @@ internal static class CellEmitter
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
         int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
-        int blocks = bf16 ? 2 : layer.BlocksPerCall; // as in WriteForward
-        w.Line($"// Layer {l}, gate rows [0, {layer.SplitColumn}) (part 0) or [{layer.SplitColumn}, {gh}) (part 1).{(bf16 ? " Weights in bfloat16." : "")}");
+        int blocks = bf16 ? 2 : layer.Tuning.BlocksPerCall; // as in WriteForward
+        w.Line($"// Layer {l}, gate rows [0, {layer.Tuning.SplitColumn}) (part 0) or [{layer.Tuning.SplitColumn}, {gh}) (part 1).{(bf16 ? " Weights in bfloat16." : "")}");
         w.Line(Names.MethodImpl);
         w.Open($"private static void Layer{l}ForwardPart{(bf16 ? "BFloat16" : "")}(ref float p, {(bf16 ? "ref uint q, " : "")}ref float x, ref float state, ref float rec, {(m.IsGru ? "ref float gh, " : "")}bool reverse, int part)");
         w.Line($"ref float h = ref {At("state", layer.StateH)};");
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
-        string? sweep = layer.Sweeps ? "reverse" : null;
-        foreach ((int from, int to) in new[] { (0, layer.SplitColumn), (layer.SplitColumn, gh) })
+        string? sweep = layer.Tuning.Sweeps ? "reverse" : null;
+        foreach ((int from, int to) in new[] { (0, layer.Tuning.SplitColumn), (layer.Tuning.SplitColumn, gh) })
         {
             w.Open(from == 0 ? "if (part == 0)" : "else");
             if (from > 0)
@@ -127,7 +127,7 @@ internal static class CellEmitter
         w.Open($"for (int s = 0; s < {group}; s++)");
         w.Line($"ref float r = ref {Names.Unsafe}.Add(ref rec, s * {rs});");
         w.Line($"ref float ga = ref {At("r", layer.RecordGates)};");
-        string? sweep = layer.Sweeps ? "reverse != ((s & 1) != 0)" : null;
+        string? sweep = layer.Tuning.Sweeps ? "reverse != ((s & 1) != 0)" : null;
         Family(m).WriteChunkRecurrent(w, k, layer, sweep);
 
         w.Line(UpdateCall(layer, "r", "state", "gh"));

@@ -160,7 +160,7 @@ internal static partial class ModelEmitter
         {
             w.Line();
             w.Line($"// {chunk} consecutive steps of one sequence, their records (inputs in place) each StepRecordSize apart; reverse is the");
-            w.Line("// sweep direction of the first (see LayerLayout.Sweeps).");
+            w.Line("// sweep direction of the first (see LayerTuning.Sweeps).");
             WriteSeveralSteps(w, layout, chunk, "private static void ForwardChunk(ref float p, ref float rec, ref float s, bool reverse)", "rec", "ForwardChunk(ref p, ref {0}, ref s, ref rec, reverse);");
         }
 

@@ -61,10 +61,9 @@ internal sealed class ModelLayout
                 p += (int)t.Length;
             }
 
-            if (!m.Family.RecurrentWaitsForReset)
+            if (LayerTuning.PacksPairs(m))
             {
-                // bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): N words per two rows of each matrix. The
-                // reset-before GRU multiplies part of W_hh by r * h, outside the Affine kernel: it keeps float weights.
+                // bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): N words per two rows of each matrix.
                 layer.PackedIh = packed;
                 layer.PackedHh = packed + ((m.InputSize + 1) / 2 * gh);
                 packed = layer.PackedHh + ((h + 1) / 2 * gh);
@@ -226,13 +225,6 @@ internal sealed class LayerLayout
 
     /// <summary>The layer's speed decisions (<see cref="TuningPlan.Layers"/>), set once ModelLayout has made the plan.</summary>
     public LayerTuning Tuning { get; set; } = null!;
-
-    // The decisions CellEmitter reads through the layer (the other emitters read Tuning).
-    public bool Sweeps => Tuning.Sweeps;
-
-    public int BlocksPerCall => Tuning.BlocksPerCall;
-
-    public int SplitColumn => Tuning.SplitColumn;
 
     public int Peepholes { get; set; } = -1;
 

@@ -136,10 +136,11 @@ internal sealed class LayerTuning
 
     /// <summary>
     /// Whether the bfloat16 snapshot packs the layer's W_ih and W_hh as pairs of rows (GenRnn.BFloat16.PackPairs) and
-    /// runs its bfloat16 forward form. The reset-before GRU multiplies part of W_hh by r * h, outside the Affine
-    /// kernel: it keeps float weights. (ModelLayout places the packed matrices of the layers this accepts.)
+    /// runs its bfloat16 forward form. A cell whose recurrent product waits for its reset gate (the reset-before GRU
+    /// multiplies part of W_hh by r * h, outside the Affine kernel) keeps float weights. (ModelLayout places the packed
+    /// matrices of the layers this accepts.)
     /// </summary>
-    public static bool PacksPairs(LayerModel model) => model.Cell != CellKind.GruResetBefore;
+    public static bool PacksPairs(LayerModel model) => !model.Family.RecurrentWaitsForReset;
 
     /// <summary>Bytes of the layer's two weight matrices in float.</summary>
     public long WeightBytes { get; }

@@ -40,7 +40,7 @@ internal abstract class CellFamilyEmitter
     public virtual void WriteChunkRecurrent(SourceWriter w, KernelEmitter k, LayerLayout layer, string? sweep)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
-        BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true, blocks: layer.BlocksPerCall);
+        BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", -1), null, "ga", reverse: sweep, accumulate: true, blocks: layer.Tuning.BlocksPerCall);
     }
 
     /// <summary>For a group of streams, the recurrent products W_hh^T h_s into <paramref name="recurrent"/>.</summary>

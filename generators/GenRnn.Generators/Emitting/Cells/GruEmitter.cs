@@ -21,7 +21,7 @@ internal sealed class GruEmitter : CellFamilyEmitter
     public override void WriteChunkRecurrent(SourceWriter w, KernelEmitter k, LayerLayout layer, string? sweep)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
-        BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.BlocksPerCall);
+        BlockedMatrix.WriteAffine(w, k, gh, (layer.WeightHh, h, "h", layer.BiasHh), null, "gh", reverse: sweep, blocks: layer.Tuning.BlocksPerCall);
     }
 
     /// <inheritdoc/>
