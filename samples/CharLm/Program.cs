@@ -14,7 +14,7 @@ namespace CharLm;
 public static class Program
 {
     /// <summary>
-    /// Options: <c>--text FILE</c> (default: the first 60,000 characters of this repository's src/GenRnn/Training/*.cs),
+    /// Options: <c>--text FILE</c> (default: the first 60,000 characters of this repository's src/GenRnn/Training/**/*.cs),
     /// <c>--epochs N</c> (default 30, stopping early once the validation loss has not improved for 3 epochs),
     /// <c>--streams N</c> (default 8), <c>--bptt N</c> (default 32),
     /// <c>--temperature T</c> (default 0.6), <c>--length N</c> characters to sample (default 300),
@@ -23,7 +23,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var cli = new GenRnn.Samples.SampleArguments("CharLm", "Trains a character-level LSTM language model with truncated BPTT and samples text from it; --generate continues a prompt from the checkpoint.");
-        var textOption = cli.Text("--text", "FILE", null, "text to train on (default: the first 60,000 characters of src/GenRnn/Training/*.cs)", GenRnn.Samples.SampleArguments.ExistingFiles);
+        var textOption = cli.Text("--text", "FILE", null, "text to train on (default: the first 60,000 characters of src/GenRnn/Training/**/*.cs)", GenRnn.Samples.SampleArguments.ExistingFiles);
         var epochsOption = cli.Int("--epochs", 30, "epochs in total, counting those a --resume checkpoint has done; stops early once validation has not improved for 3", 1, 100_000);
         var streamsOption = cli.Int("--streams", 8, "parallel streams (the batch size)", 1, 4096);
         var bpttOption = cli.Int("--bptt", 32, "steps per truncated-BPTT chunk", 1, 100_000);
@@ -78,7 +78,7 @@ public static class Program
             .Select(s => Sample.FromTokens(s[..^1], s[1..]))
             .ToList();
         List<Sample> validation = [Sample.FromTokens(valid[..^1], valid[1..])];
-        AnsiConsole.MarkupLine($"{ids.Length:N0} characters ({Markup.Escape(textPath ?? "src/GenRnn/Training/*.cs")}): {streams} streams of {per - 1:N0} steps, truncated BPTT every {bptt} steps, {CharLstm.ParameterCount:N0} parameters.");
+        AnsiConsole.MarkupLine($"{ids.Length:N0} characters ({Markup.Escape(textPath ?? "src/GenRnn/Training/**/*.cs")}): {streams} streams of {per - 1:N0} steps, truncated BPTT every {bptt} steps, {CharLstm.ParameterCount:N0} parameters.");
 
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         ParameterInitializer.Recommended(CharLstm.Description, model.Parameters, seed: 1);

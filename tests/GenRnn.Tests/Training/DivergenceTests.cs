@@ -78,4 +78,51 @@ public sealed class DivergenceTests
         Assert.Throws<TrainingDivergedException>(() => trainer.Fit(training));
         Assert.All(model.Parameters, p => Assert.True(float.IsFinite(p)));
     }
+
+    private static readonly TranslationPair[] Pairs = [new([0, 1, 2], [2, 1, 0]), new([3, 4, 0, 1], [1, 0, 4, 3]), new([2, 2, 4], [4, 2, 2])];
+
+    [Fact]
+    public void An_encoder_decoder_update_that_overflows_the_parameters_is_undone_in_both_models()
+    {
+        var encoder = NewModel<ReverseEncoder>(5);
+        var decoder = NewModel<ReverseDecoder>(6);
+        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01f);
+        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01f);
+        var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5);
+        trainer.TrainBatch(Pairs);
+        trainer.TrainBatch(Pairs);
+
+        // Loss and gradients stay finite, but Adam's step size lr / (1 - β1^t) overflows to infinity at this rate,
+        // so only the decoder's update is non-finite; the encoder's (applied first) must be undone too.
+        decoderOptimizer.LearningRate = float.MaxValue;
+        int[] encoderBefore = Bits.Of(encoder.Parameters), decoderBefore = Bits.Of(decoder.Parameters);
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(Pairs));
+        Assert.Contains("Update 3", e.Message);
+        Assert.Contains("restored", e.Message);
+        AssertFiniteAndEqual(encoderBefore, encoder.Parameters);
+        AssertFiniteAndEqual(decoderBefore, decoder.Parameters);
+
+        decoderOptimizer.LearningRate = 0.01f;
+        Assert.True(double.IsFinite(trainer.TrainBatch(Pairs)));
+        Assert.All(decoder.Parameters, p => Assert.True(float.IsFinite(p)));
+    }
+
+    [Fact]
+    public void An_encoder_decoder_NaN_loss_throws_before_either_optimizer_steps()
+    {
+        var encoder = NewModel<ReverseEncoder>(7);
+        var decoder = NewModel<ReverseDecoder>(8);
+        encoder.Parameters[0] = float.NaN; // an embedding of every source's first token: the loss becomes NaN
+        int[] encoderBefore = Bits.Of(encoder.Parameters), decoderBefore = Bits.Of(decoder.Parameters);
+        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01f);
+        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01f);
+        var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.ByNorm(1f));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(Pairs));
+        Assert.Contains("NaN", e.Message);
+        Assert.Contains("unchanged", e.Message);
+        Assert.Equal(encoderBefore, Bits.Of(encoder.Parameters));
+        Assert.Equal(decoderBefore, Bits.Of(decoder.Parameters));
+        Assert.Equal(0, encoderOptimizer.StepCount);
+        Assert.Equal(0, decoderOptimizer.StepCount);
+    }
 }

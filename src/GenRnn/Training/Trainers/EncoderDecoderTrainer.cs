@@ -20,7 +20,8 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
     private readonly float[] _stateGradient = new float[TDecoder.StateSize];
     private readonly Trace _encoderTrace;
     private readonly Trace _decoderTrace;
-    private readonly int[] _target = new int[1];
+    private readonly UpdateGuard _guard;
+    private long _updates;
     private float[] _encoderOutputBuffer = [];
     private float[] _outputs = [];
     private float[] _logitGradients = [];
@@ -50,6 +51,7 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         Clip = clip;
         _encoderTrace = encoder.CreateTrace(16);
         _decoderTrace = decoder.CreateTrace(16);
+        _guard = new UpdateGuard(clip, (encoder.Parameters, encoder.Gradients, encoderOptimizer), (decoder.Parameters, decoder.Gradients, decoderOptimizer));
     }
 
     /// <summary>The encoder.</summary>
@@ -106,7 +108,8 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         }
 
         loss /= batch.Count;
-        ClipAndStep(loss);
+        _guard.Apply(loss, _updates + 1);
+        _updates++;
         return loss;
     }
 
@@ -176,47 +179,10 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         double loss = 0;
         for (int t = 0; t < targets.Length; t++)
         {
-            ReadOnlySpan<float> y = outputs.Slice(t * classes, classes);
-            Span<float> g = gradients.Slice(t * classes, classes);
-            if (probabilities)
-            {
-                y.CopyTo(g);
-                g[targets[t]] -= 1f;
-                loss -= Math.Log(Math.Max(y[targets[t]], 1e-30f));
-            }
-            else
-            {
-                _target[0] = targets[t];
-                loss += SoftmaxCrossEntropy.LossAndGradient(y, classes, _target, g);
-            }
+            loss += SoftmaxCrossEntropy.StepLossAndGradient(outputs.Slice(t * classes, classes), targets[t], gradients.Slice(t * classes, classes), probabilities);
         }
 
         System.Numerics.Tensors.TensorPrimitives.Multiply(gradients, scale / targets.Length, gradients);
         return loss / targets.Length;
-    }
-
-    private void ClipAndStep(double loss)
-    {
-        double norm = Math.Sqrt(GradientClipping.SumOfSquares(Encoder.Gradients) + GradientClipping.SumOfSquares(Decoder.Gradients));
-        if (!double.IsFinite(loss) || !double.IsFinite(norm))
-        {
-            throw new TrainingDivergedException($"The loss is {loss} and the gradient norm {norm}; the update was not applied.");
-        }
-
-        if (Clip.Mode == ClipMode.Norm && norm + 1e-6 > Clip.Max)
-        {
-            // One global norm over both models, as clip_grad_norm_ over all their parameters.
-            float factor = (float)(Clip.Max / (norm + 1e-6));
-            System.Numerics.Tensors.TensorPrimitives.Multiply(Encoder.Gradients, factor, Encoder.Gradients);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(Decoder.Gradients, factor, Decoder.Gradients);
-        }
-        else if (Clip.Mode == ClipMode.Value)
-        {
-            GradientClipping.ByValue(Encoder.Gradients, Clip.Max);
-            GradientClipping.ByValue(Decoder.Gradients, Clip.Max);
-        }
-
-        EncoderOptimizer.Step(Encoder.Parameters, Encoder.Gradients);
-        DecoderOptimizer.Step(Decoder.Parameters, Decoder.Gradients);
     }
 }

@@ -16,7 +16,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     private readonly Action<int> _runWorker;
     private readonly List<UpdateResult> _lastUpdates = new();
     private readonly List<Sample> _batch = new();
-    private readonly float[] _lastFinite;
+    private readonly UpdateGuard _guard;
     private readonly float _baseLearningRate;
     private IReadOnlyList<Sample> _job = [];
     private int _jobStart, _jobCount;
@@ -40,7 +40,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         Optimizer = optimizer;
         Options = options;
         _baseLearningRate = optimizer.LearningRate;
-        _lastFinite = new float[TModel.ParameterCount];
+        _guard = new UpdateGuard(options.Clip, (model.Parameters, model.Gradients, optimizer));
         _position = new TrainingPosition(0, 0, options.Seed);
         _workers = new SequenceWorker<TModel>[options.Threads];
         for (int i = 0; i < _workers.Length; i++)
@@ -338,28 +338,8 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     /// <summary>Checks, clips and applies one update; the parameters keep their last finite values on divergence.</summary>
     private double Update(double loss)
     {
-        float[] g = Model.Gradients;
-        // The norm before clipping, measured once: ByNorm returns it.
-        double norm = Options.Clip.Mode == ClipMode.Norm ? GradientClipping.ByNorm(g, Options.Clip.Max) : GradientClipping.Norm(g);
-        if (!double.IsFinite(loss) || !double.IsFinite(norm))
-        {
-            throw new TrainingDivergedException($"Update {Updates + 1}: the loss is {loss} and the gradient norm {norm}; training stopped before applying it, the parameters are unchanged. Lower the learning rate or clip the gradients.");
-        }
-
-        int clipped = Options.Clip.Mode == ClipMode.Value ? GradientClipping.ByValue(g, Options.Clip.Max) : 0;
-        Model.Parameters.CopyTo(_lastFinite, 0);
-        Optimizer.Step(Model.Parameters, g);
-        foreach (float p in Model.Parameters)
-        {
-            if (!float.IsFinite(p))
-            {
-                _lastFinite.CopyTo(Model.Parameters, 0);
-                throw new TrainingDivergedException($"Update {Updates + 1} made a parameter non-finite; the parameters were restored to their values before it. Lower the learning rate or clip the gradients.");
-            }
-        }
-
+        _lastUpdates.Add(_guard.Apply(loss, Updates + 1));
         Updates++;
-        _lastUpdates.Add(new UpdateResult(loss, norm, clipped));
         return loss;
     }
 

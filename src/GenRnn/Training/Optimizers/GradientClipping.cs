@@ -59,13 +59,21 @@ public static class GradientClipping
         }
 
         double total = Math.Sqrt(SumOfSquares(gradients));
+        ScaleToNorm(gradients, maxNorm, total);
+        return (float)total;
+    }
+
+    /// <summary>
+    /// The scaling of <see cref="ByNorm"/> for a norm measured already (<paramref name="total"/>, possibly over more
+    /// buffers than this one, so several models can be clipped by one global norm).
+    /// </summary>
+    internal static void ScaleToNorm(Span<float> gradients, float maxNorm, double total)
+    {
         double factor = maxNorm / (total + 1e-6);
         if (factor < 1)
         {
             TensorPrimitives.Multiply(gradients, (float)factor, gradients);
         }
-
-        return (float)total;
     }
 
     /// <summary>The global (L2) norm of <paramref name="gradients"/>, as <see cref="ByNorm"/> measures it; NaN or +∞ when a gradient is.</summary>

@@ -11,7 +11,6 @@ internal sealed class SequenceWorker<TModel> where TModel : class, IRecurrentMod
     private readonly Activation _head = TModel.Description.HeadActivation;
     private readonly float[] _stateGradient = new float[TModel.StateSize];
     private readonly float[] _one = new float[1];
-    private readonly int[] _target = new int[1];
     private Trace _trace;
     private float[] _inputs = [];
     private int[] _tokens = [];
@@ -189,16 +188,7 @@ internal sealed class SequenceWorker<TModel> where TModel : class, IRecurrentMod
             {
                 int c = sample.Classes![target];
                 if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(y) == c) correct++;
-                if (_head == Activation.Softmax)
-                {
-                    // y holds probabilities: d/dlogits = p - onehot.
-                    y.CopyTo(g);
-                    g[c] -= 1f;
-                    return -Math.Log(Math.Max(y[c], 1e-30f));
-                }
-
-                _target[0] = c;
-                return SoftmaxCrossEntropy.LossAndGradient(y, o, _target, g);
+                return SoftmaxCrossEntropy.StepLossAndGradient(y, c, g, probabilities: _head == Activation.Softmax);
             }
 
             case LossKind.SigmoidBinaryCrossEntropy:

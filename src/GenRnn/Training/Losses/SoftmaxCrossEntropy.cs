@@ -101,6 +101,24 @@ public static class SoftmaxCrossEntropy
         return (float)(sum / total);
     }
 
+    /// <summary>
+    /// One step's cross-entropy for class <paramref name="target"/> and its unscaled gradient with respect to the
+    /// logits, from logits or, with <paramref name="probabilities"/>, from a Softmax head's outputs (the trainers'
+    /// shared step loss).
+    /// </summary>
+    internal static double StepLossAndGradient(ReadOnlySpan<float> outputs, int target, Span<float> gradients, bool probabilities)
+    {
+        if (probabilities)
+        {
+            // The outputs are probabilities: d/dlogits = p - onehot.
+            outputs.CopyTo(gradients);
+            gradients[target] -= 1f;
+            return -Math.Log(Math.Max(outputs[target], 1e-30f));
+        }
+
+        return LossAndGradient(outputs, outputs.Length, new ReadOnlySpan<int>(in target), gradients);
+    }
+
     private static double Validate(ReadOnlySpan<float> logits, int classes, ReadOnlySpan<int> targets, ReadOnlySpan<float> weights)
     {
         if (classes <= 0)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using GenRnn.Interop;
 
 namespace GenRnn.Training;
 
@@ -18,8 +19,9 @@ namespace GenRnn.Training;
 /// int32 count and IEEE single floats.
 /// </para>
 /// <para>
-/// Saving writes a temporary file in the destination's folder, flushes it to disk and then moves it over the
-/// destination, so a crash leaves either the old file or the new one, never a partial file. Loading checks
+/// Saving builds the whole file in memory, then writes it with <see cref="AtomicFile"/> (a temporary file in the
+/// destination's folder, flushed to disk and moved over the destination), so a crash leaves either the old file or
+/// the new one, never a partial file. Loading checks
 /// everything (integrity, model, sizes, optimizer configuration) before it changes the model or the optimizer.
 /// </para>
 /// </remarks>
@@ -70,33 +72,8 @@ public static class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(data);
-        byte[] payload = Serialize(data);
-        string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> header = stackalloc byte[HeaderSize];
-                Magic.CopyTo(header);
-                BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
-                BinaryPrimitives.WriteInt64LittleEndian(header[12..], payload.Length);
-                uint crc = Crc32.Append(Crc32.Compute(header), payload);
-                Span<byte> trailer = stackalloc byte[TrailerSize];
-                BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
-                stream.Write(header);
-                stream.Write(payload);
-                stream.Write(trailer);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+        using MemoryStream file = Serialize(data);
+        AtomicFile.Write(path, file.GetBuffer().AsSpan(0, (int)file.Length));
     }
 
     /// <summary>Reads a checkpoint and checks its integrity (not whether it fits any model).</summary>
@@ -176,13 +153,15 @@ public static class Checkpoint
         return data.Position;
     }
 
-    private static byte[] Serialize(CheckpointData data)
+    /// <summary>The whole file: header, payload and checksum, in memory before anything is written.</summary>
+    private static MemoryStream Serialize(CheckpointData data)
     {
         ArgumentNullException.ThrowIfNull(data.ModelName, nameof(data));
         ArgumentNullException.ThrowIfNull(data.Parameters, nameof(data));
         ArgumentNullException.ThrowIfNull(data.Position, nameof(data));
         ArgumentNullException.ThrowIfNull(data.Position.RandomState, nameof(data));
-        using var stream = new MemoryStream();
+        var stream = new MemoryStream();
+        stream.Write(stackalloc byte[HeaderSize]); // filled in once the payload's length is known
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             WriteString(writer, data.ModelName);
@@ -222,7 +201,14 @@ public static class Checkpoint
             }
         }
 
-        return stream.ToArray();
+        Span<byte> written = stream.GetBuffer().AsSpan(0, (int)stream.Length);
+        Magic.CopyTo(written);
+        BinaryPrimitives.WriteInt32LittleEndian(written[8..], FormatVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(written[12..], written.Length - HeaderSize);
+        Span<byte> trailer = stackalloc byte[TrailerSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32.Compute(written));
+        stream.Write(trailer);
+        return stream;
     }
 
     private static void WriteString(BinaryWriter writer, string value)
@@ -322,20 +308,6 @@ public static class Checkpoint
         }
 
         return new CheckpointData(modelName, parameters, optimizer, new TrainingPosition(epoch, step, seed, randomState));
-    }
-
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>Reads the payload, throwing <see cref="InvalidDataException"/> rather than running past its end.</summary>
