@@ -11,7 +11,7 @@ public static class PyTorchLayout
     /// <param name="tensors">The tensors to load.</param>
     /// <param name="destination">The model's parameter buffer.</param>
     /// <param name="prefix">A module prefix the names carry (e.g. <c>lstm.</c>), or empty.</param>
-    /// <exception cref="ArgumentException">A tensor is missing, unused, repeated or mis-shaped.</exception>
+    /// <exception cref="ArgumentException">A tensor is missing, unused, repeated or mis-shaped, or it or its name, shape or data is null.</exception>
     public static void Import(ModelDescription description, IEnumerable<NamedTensor> tensors, Span<float> destination, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -24,9 +24,11 @@ public static class PyTorchLayout
 
         var byName = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
         var errors = new List<string>();
+        int index = 0;
         foreach (NamedTensor t in tensors)
         {
             ArgumentNullException.ThrowIfNull(t, nameof(tensors));
+            CheckNotNull(t, index++, description);
             string name = t.Name.StartsWith(prefix, StringComparison.Ordinal) ? t.Name[prefix.Length..] : t.Name;
             if (description.Find(name) is null)
             {
@@ -67,6 +69,20 @@ public static class PyTorchLayout
                 destination[p.FlatIndex(i)] = data[i];
             }
         }
+    }
+
+    // A record's properties may still be null (a deserializer, or null! in a caller); name the tensor rather than
+    // throwing a NullReferenceException from the checks below.
+    private static void CheckNotNull(NamedTensor t, int index, ModelDescription description)
+    {
+        if (t.Name is not null && t.Shape is not null && t.Data is not null)
+        {
+            return;
+        }
+
+        string which = t.Name is null ? $"tensor {index} (counting from 0)" : $"tensor '{t.Name}'";
+        string[] nulls = [.. new[] { ("name", t.Name is null), ("shape", t.Shape is null), ("data", t.Data is null) }.Where(x => x.Item2).Select(x => x.Item1)];
+        throw new ArgumentException($"Cannot load parameters into {description.Name}: {which} has a null {string.Join(" and ", nulls)}.", "tensors");
     }
 
     /// <summary>Reads every tensor of the model out of <paramref name="source"/> in PyTorch's layout.</summary>

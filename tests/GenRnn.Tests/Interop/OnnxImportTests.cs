@@ -252,19 +252,49 @@ public sealed class OnnxImportTests
         AssertRejected<InvalidDataException, LstmTwoLayers>(new OnnxNodeBuilder("LSTM", 3, 5).Build(), "2 recurrent layer(s)");
     }
 
-    [Fact]
-    public void Every_truncation_of_a_reference_model_is_rejected()
+    [Theory]
+    [InlineData("gru_i1_h8_t1.onnx")]
+    [InlineData("lstm_i1_h8_t100.onnx")]
+    [InlineData("rnn_i1_h8_t1.onnx")]
+    public void Every_truncation_of_a_reference_model_is_rejected(string name)
     {
-        byte[] file = File.ReadAllBytes(Path.Combine(OnnxFolder, "gru_i1_h8_t1.onnx"));
-        var model = OnnxGru1x8.Create();
+        byte[] file = File.ReadAllBytes(Path.Combine(OnnxFolder, name));
+        ModelDescription description = name[0] switch { 'g' => OnnxGru1x8.Description, 'l' => OnnxLstm1x8.Description, _ => OnnxRnn1x8.Description };
+        AssertEveryTruncationRejected(file, description);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(
+            () => Onnx.Import(file.AsSpan(0, file.Length / 2), description, new float[description.ParameterCount], "half.onnx"));
+        Assert.Contains("'half.onnx' is not a valid ONNX file", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_genrnn_export_is_rejected()
+    {
+        var saved = PeepholeLstm3x5.Create();
+        TestData.Uniform(PeepholeLstm3x5.ParameterCount, 5).CopyTo(saved.Parameters, 0);
+        byte[] file = Onnx.Serialize(saved);
+        AssertEveryTruncationRejected(file, PeepholeLstm3x5.Description);
+
+        // The cut just before the trailing metadata entry leaves a model that is complete but for it.
+        int metadata = 2 + 2 + "genrnn.model".Length + 2 + PeepholeLstm3x5.Description.Name.Length;
+        InvalidDataException e = Assert.Throws<InvalidDataException>(
+            () => Onnx.Import(file.AsSpan(0, file.Length - metadata), PeepholeLstm3x5.Description, new float[PeepholeLstm3x5.ParameterCount], "cut.onnx"));
+        Assert.Contains("'cut.onnx' is not a valid ONNX file", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'genrnn.model'", e.Message, StringComparison.Ordinal);
+    }
+
+    // Every proper prefix of the file is an InvalidDataException and leaves the buffer as it was; the whole file imports.
+    private static void AssertEveryTruncationRejected(byte[] file, ModelDescription description)
+    {
+        float[] parameters = TestData.Uniform(description.ParameterCount, 11);
+        float[] before = (float[])parameters.Clone();
         for (int length = 0; length < file.Length; length++)
         {
-            Assert.Throws<InvalidDataException>(() => Onnx.Import(file.AsSpan(0, length), OnnxGru1x8.Description, model.Parameters));
+            Assert.Throws<InvalidDataException>(() => Onnx.Import(file.AsSpan(0, length), description, parameters));
         }
 
-        Assert.All(model.Parameters, v => Assert.Equal(0f, v));
-        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Onnx.Import(file.AsSpan(0, file.Length / 2), OnnxGru1x8.Description, model.Parameters, "half.onnx"));
-        Assert.Contains("'half.onnx' is not a valid ONNX file", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, parameters);
+        Onnx.Import(file, description, parameters);
+        Assert.NotEqual(before, parameters);
     }
 
     [Fact]

@@ -258,14 +258,20 @@ public static partial class Onnx
 
         var model = new ProtoWriter()
             .Varint(ModelIrVersion, IrVersion)
-            .String(ModelProducerName, "GenRnn")
+            .String(ModelProducerName, Producer)
             .String(ModelProducerVersion, ProducerVersion)
             .String(ModelDocString, $"{description.Name}, exported by GenRnn.")
             .Message(ModelGraph, graph)
             .Message(ModelOpsetImport, new ProtoWriter().String(OpsetDomain, "").Varint(OpsetVersion, Opset))
-            .Message(ModelMetadataProps, new ProtoWriter().String(EntryKey, "genrnn.model").String(EntryValue, description.Name));
+            .Message(ModelMetadataProps, new ProtoWriter().String(EntryKey, ModelMetadataKey).String(EntryValue, description.Name));
         return model.Written.ToArray();
     }
+
+    // The producer_name of exported files; import requires ModelMetadataKey (the last field written) in such files.
+    internal const string Producer = "GenRnn";
+
+    // The metadata entry holding the model's name.
+    internal const string ModelMetadataKey = "genrnn.model";
 
     private static string GraphNameOf(ModelDescription description)
     {
