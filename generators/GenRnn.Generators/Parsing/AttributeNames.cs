@@ -1,14 +1,20 @@
+using System.Linq;
+using GenRnn.Cells;
+
 namespace GenRnn.Generators.Parsing;
 
 /// <summary>Metadata names of the attributes the generator reads.</summary>
 internal static class AttributeNames
 {
     public const string RecurrentModel = "GenRnn.RecurrentModelAttribute";
-    public const string Rnn = "GenRnn.RnnAttribute";
-    public const string Lstm = "GenRnn.LstmAttribute";
-    public const string Gru = "GenRnn.GruAttribute";
     public const string Embedding = "GenRnn.EmbeddingAttribute";
     public const string Dense = "GenRnn.DenseAttribute";
 
-    public static readonly string[] Layers = { Rnn, Lstm, Gru, Embedding, Dense };
+    /// <summary>The attributes that declare recurrent layers, as the cell families name them ([Rnn], [Lstm], [Gru]).</summary>
+    public static readonly string[] Cells = CellFamilies.All.Select(f => Of(f.Attribute)).Distinct().ToArray();
+
+    public static readonly string[] Layers = Cells.Concat(new[] { Embedding, Dense }).ToArray();
+
+    /// <summary>The metadata name of the attribute a cell family calls <paramref name="shortName"/>.</summary>
+    public static string Of(string shortName) => $"GenRnn.{shortName}Attribute";
 }

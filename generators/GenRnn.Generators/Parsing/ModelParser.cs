@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using GenRnn.Cells;
 using GenRnn.Generators.Diagnostics;
 using GenRnn.Generators.Emitting;
 using GenRnn.Generators.Model;
@@ -247,12 +248,7 @@ internal static class ModelParser
                     int input = Int(data, 0), hidden = Int(data, 1);
                     bool sizesOk = CheckSize(diagnostics, location, shortName, "inputSize", input, MaxInput)
                         & CheckSize(diagnostics, location, shortName, "hiddenSize", hidden, MaxHidden);
-                    CellKind cell = name switch
-                    {
-                        AttributeNames.Rnn => CellKind.Rnn,
-                        AttributeNames.Gru => Named(data, "ResetAfter", 1) != 0 ? CellKind.Gru : CellKind.GruResetBefore,
-                        _ => LstmKind(data, location, diagnostics),
-                    };
+                    CellKind cell = CellKindOf(shortName, data, location, diagnostics);
 
                     if (sizesOk && previousOutput > 0 && input != previousOutput)
                     {
@@ -349,20 +345,33 @@ internal static class ModelParser
         return new Tuning(width, blocks, Named(model, "BFloat16Inference", 0) != 0, cores);
     }
 
-    private static CellKind LstmKind(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// The kind that [<paramref name="attribute"/>] declares with its bool options as given: the family whose options
+    /// (CellFamily.Options) all match. A combination no kind has is GRNN009, naming what was set and what to remove,
+    /// and gives the attribute's default kind so the rest of the declaration is still checked.
+    /// </summary>
+    private static CellKind CellKindOf(string attribute, AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        bool forget = Named(data, "ForgetGate", 1) != 0;
-        bool peepholes = Named(data, "Peepholes", 0) != 0;
-        if (peepholes && !forget)
+        List<CellFamily> kinds = CellFamilies.All.Where(f => f.Attribute == attribute).ToList();
+        CellFamily defaults = kinds[0];
+        List<CellOption> given = defaults.Options.Select(o => new CellOption(o.Name, Named(data, o.Name, o.Value ? 1 : 0) != 0)).ToList();
+        foreach (CellFamily kind in kinds)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.ConflictingOptions,
-                location,
-                "Lstm",
-                "sets Peepholes = true with ForgetGate = false; the peephole LSTM (Gers and Schmidhuber 2000) has a forget gate: remove ForgetGate = false or Peepholes = true"));
+            if (kind.Options.Select(o => o.Value).SequenceEqual(given.Select(o => o.Value)))
+            {
+                return kind.Kind;
+            }
         }
 
-        return peepholes ? CellKind.PeepholeLstm : forget ? CellKind.Lstm : CellKind.LstmNoForgetGate;
+        List<CellOption> changed = given.Where((o, k) => o.Value != defaults.Options[k].Value).ToList();
+        IEnumerable<string> combinations = kinds.Skip(1).Select(kind => string.Join(", ", kind.Options.Where((o, k) => o.Value != defaults.Options[k].Value)));
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.ConflictingOptions,
+            location,
+            attribute,
+            $"sets {string.Join(" with ", Enumerable.Reverse(changed))}; no [{attribute}] cell has that combination (besides the default it has: " +
+            $"{string.Join("; ", combinations)}): remove {string.Join(" or ", changed)}"));
+        return defaults.Kind;
     }
 
     private static bool CheckSize(List<DiagnosticInfo> diagnostics, LocationInfo? location, string attribute, string argument, int value, int max)

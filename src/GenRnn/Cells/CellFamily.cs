@@ -9,6 +9,11 @@ namespace GenRnn.Cells;
 /// runtime's ModelDescription, the loaders and the initialiser read one description.
 /// </summary>
 /// <param name="kind">The kind described.</param>
+/// <param name="attribute">The attribute that declares a layer of the kind, without "Attribute" (Lstm for [Lstm]).</param>
+/// <param name="options">
+/// The value of each of the attribute's bool options that selects this kind (every option of the attribute, the first
+/// kind of an attribute with the options' defaults): [Lstm(ForgetGate = false)] is the kind whose ForgetGate is false.
+/// </param>
 /// <param name="gateBlocks">The gate blocks stacked in weight_ih, weight_hh and the biases, in PyTorch's row order.</param>
 /// <param name="hasCellState">Whether the state holds a cell state c (H floats) after h.</param>
 /// <param name="diagonals">Per-unit vectors of H floats after the biases (the peepholes), by PyTorch name without _lN.</param>
@@ -24,6 +29,8 @@ namespace GenRnn.Cells;
 /// <param name="noOnnxReason">Why ONNX cannot hold the cell, when <paramref name="onnx"/> is null.</param>
 internal sealed class CellFamily(
     CellKind kind,
+    string attribute,
+    CellOption[] options,
     string[] gateBlocks,
     bool hasCellState,
     string[] diagonals,
@@ -34,6 +41,12 @@ internal sealed class CellFamily(
     string? noOnnxReason = null)
 {
     public CellKind Kind { get; } = kind;
+
+    /// <summary>The attribute that declares the kind, without "Attribute".</summary>
+    public string Attribute { get; } = attribute;
+
+    /// <summary>The attribute's bool options with the values that select this kind.</summary>
+    public IReadOnlyList<CellOption> Options { get; } = options;
 
     /// <summary>The gate blocks, H rows each, in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).</summary>
     public IReadOnlyList<string> GateBlocks { get; } = gateBlocks;
@@ -105,6 +118,19 @@ internal sealed class CellFamily(
 
         return n;
     }
+}
+
+/// <summary>One bool option of a cell attribute and its value for a kind.</summary>
+/// <param name="name">The attribute's property (ForgetGate).</param>
+/// <param name="value">Its value for the kind.</param>
+internal sealed class CellOption(string name, bool value)
+{
+    public string Name { get; } = name;
+
+    public bool Value { get; } = value;
+
+    /// <summary>As a user writes it: <c>ForgetGate = false</c>.</summary>
+    public override string ToString() => $"{Name} = {(Value ? "true" : "false")}";
 }
 
 /// <summary>What a tensor of a recurrent layer is for (its initialisation depends on it).</summary>

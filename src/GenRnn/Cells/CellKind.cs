@@ -1,8 +1,9 @@
 namespace GenRnn;
 
 /// <summary>
-/// The recurrent cells GenRnn generates code for. Exact equations: docs/api.md. Each kind's facts (gate blocks, state,
-/// tensors, ONNX form, initialisation) are in its <c>GenRnn.Cells.CellFamily</c> (CellFamilies.For).
+/// The recurrent cells GenRnn generates code for. Exact equations: docs/api.md. Each kind's facts (attribute, gate
+/// blocks, state, tensors, ONNX form, initialisation) and its float64 reference are in its family's file in this
+/// folder (RnnFamily.cs, LstmFamily.cs, GruFamily.cs); docs/design.md says how to add one.
 /// </summary>
 // The generator compiles this file too (GenRnn.Generators.csproj links src/GenRnn/Cells), as an internal type so that a
 // compilation seeing both assemblies has one public GenRnn.CellKind.
@@ -30,4 +31,7 @@ enum CellKind
 
     /// <summary>GRU with the reset gate applied before the recurrent product (Cho et al. 2014).</summary>
     GruResetBefore = 5,
+
+    /// <summary>The LSTM with no input, forget or output gate ("the LSTM idea"): c' = c + tanh(a), h' = tanh(c').</summary>
+    GatelessLstm = 6,
 }

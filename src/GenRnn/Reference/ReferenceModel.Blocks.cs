@@ -262,15 +262,17 @@ public sealed partial class ReferenceModel
             WeightHh = Matrix.Of(Require(description, $"weight_hh_l{l}", gh, Hidden));
             BiasIh = Require(description, $"bias_ih_l{l}", gh).Offset;
             BiasHh = Require(description, $"bias_hh_l{l}", gh).Offset;
-            if (Cell == CellKind.PeepholeLstm)
-            {
-                PeepholeI = Require(description, $"peephole_i_l{l}", Hidden).Offset;
-                PeepholeF = Require(description, $"peephole_f_l{l}", Hidden).Offset;
-                PeepholeO = Require(description, $"peephole_o_l{l}", Hidden).Offset;
-            }
+            Reference = ReferenceOf(Cell);
+            IReadOnlyList<string> diagonals = layer.Family.Diagonals;
+            PeepholeI = Diagonal(description, diagonals, "peephole_i", l, Hidden);
+            PeepholeF = Diagonal(description, diagonals, "peephole_f", l, Hidden);
+            PeepholeO = Diagonal(description, diagonals, "peephole_o", l, Hidden);
         }
 
         public CellKind Cell { get; }
+
+        /// <summary>The cell's float64 step and gradient.</summary>
+        public ReferenceCell Reference { get; }
 
         public int Input { get; }
 
@@ -290,10 +292,14 @@ public sealed partial class ReferenceModel
 
         public int BiasHh { get; }
 
-        public int PeepholeI { get; } = -1;
+        public int PeepholeI { get; }
 
-        public int PeepholeF { get; } = -1;
+        public int PeepholeF { get; }
 
-        public int PeepholeO { get; } = -1;
+        public int PeepholeO { get; }
+
+        // The offset of the named diagonal vector when the cell has it, else -1.
+        private static int Diagonal(ModelDescription description, IReadOnlyList<string> diagonals, string name, int l, int hidden) =>
+            diagonals.Contains(name) ? Require(description, $"{name}_l{l}", hidden).Offset : -1;
     }
 }

@@ -374,35 +374,13 @@ public sealed partial class ReferenceModel
         }
     }
 
-    private void CellForward(LayerParameters p, LayerRecord r)
-    {
-        switch (p.Cell)
-        {
-            case CellKind.Rnn: RnnForward(p, r); break;
-            case CellKind.Lstm: LstmForward(p, r); break;
-            case CellKind.LstmNoForgetGate: LstmNoForgetGateForward(p, r); break;
-            case CellKind.PeepholeLstm: PeepholeLstmForward(p, r); break;
-            case CellKind.Gru: GruForward(p, r); break;
-            case CellKind.GruResetBefore: GruResetBeforeForward(p, r); break;
-            default: throw new NotSupportedException($"Cell {p.Cell} is not supported.");
-        }
-    }
+    // One cell step of a layer: its family's forward, from the table its family's file fills (src/GenRnn/Cells).
+    private void CellForward(LayerParameters p, LayerRecord r) => p.Reference.Forward(this, p, r);
 
     /// <summary>
     /// From dh = dL/dh' and dc = dL/dc' of the step's outputs: adds dL/dx into dx, dL/dh into dhPrev, dL/dc into
     /// dcPrev (all zero on entry) and the parameter gradients into gradients.
     /// </summary>
-    private void CellBackward(LayerParameters p, LayerRecord r, ReadOnlySpan<double> dh, ReadOnlySpan<double> dc, Span<double> dx, Span<double> dhPrev, Span<double> dcPrev, Span<double> gradients)
-    {
-        switch (p.Cell)
-        {
-            case CellKind.Rnn: RnnBackward(p, r, dh, dx, dhPrev, gradients); break;
-            case CellKind.Lstm: LstmBackward(p, r, dh, dc, dx, dhPrev, dcPrev, gradients); break;
-            case CellKind.LstmNoForgetGate: LstmNoForgetGateBackward(p, r, dh, dc, dx, dhPrev, dcPrev, gradients); break;
-            case CellKind.PeepholeLstm: PeepholeLstmBackward(p, r, dh, dc, dx, dhPrev, dcPrev, gradients); break;
-            case CellKind.Gru: GruBackward(p, r, dh, dx, dhPrev, gradients); break;
-            case CellKind.GruResetBefore: GruResetBeforeBackward(p, r, dh, dx, dhPrev, gradients); break;
-            default: throw new NotSupportedException($"Cell {p.Cell} is not supported.");
-        }
-    }
+    private void CellBackward(LayerParameters p, LayerRecord r, ReadOnlySpan<double> dh, ReadOnlySpan<double> dc, Span<double> dx, Span<double> dhPrev, Span<double> dcPrev, Span<double> gradients) =>
+        p.Reference.Backward(this, p, r, dh, dc, dx, dhPrev, dcPrev, gradients);
 }

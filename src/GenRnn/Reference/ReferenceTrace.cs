@@ -89,7 +89,7 @@ internal sealed class LayerRecord
     public LayerRecord(LayerDescription layer)
     {
         int h = layer.HiddenSize;
-        bool gru = layer.Cell is CellKind.Gru or CellKind.GruResetBefore;
+        bool gru = layer.Family.RecurrentApart; // the GRUs keep W_hn h + b_hn apart
         X = new double[layer.InputSize];
         HPrev = new double[h];
         CPrev = layer.HasCellState ? new double[h] : [];

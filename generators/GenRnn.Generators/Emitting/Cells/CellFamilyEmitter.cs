@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using GenRnn.Generators.Model;
 using static GenRnn.Generators.Emitting.CellEmitter;
 
@@ -9,22 +10,27 @@ namespace GenRnn.Generators.Emitting;
 /// input products, the weight-gradient sums over time, the input gradients) and asks the layer's family for the rest.
 /// The defaults are those of the cells whose input and recurrent products are simply summed (RNN, LSTMs).
 /// </summary>
-internal abstract class CellFamilyEmitter
+internal abstract partial class CellFamilyEmitter
 {
-    private static readonly RnnEmitter s_rnn = new();
-    private static readonly LstmEmitter s_lstm = new();
-    private static readonly GruEmitter s_gru = new();
-    private static readonly GruResetBeforeEmitter s_gruResetBefore = new();
+    // Filled by the field initialisers of this class's parts (one in each family's emitter file), which all run in its
+    // static constructor before For reads the table; ??= because the parts' initialisers run in no set order.
+    private static Dictionary<CellKind, CellFamilyEmitter>? s_table;
 
     /// <summary>The emitter of <paramref name="cell"/>'s family.</summary>
-    public static CellFamilyEmitter For(CellKind cell) => cell switch
+    public static CellFamilyEmitter For(CellKind cell) =>
+        s_table!.TryGetValue(cell, out CellFamilyEmitter? emitter) ? emitter : throw Names.UnknownCell(cell);
+
+    /// <summary>Makes <paramref name="emitter"/> the one of <paramref name="kinds"/> and returns it.</summary>
+    private static CellFamilyEmitter Register(CellFamilyEmitter emitter, params CellKind[] kinds)
     {
-        CellKind.Rnn => s_rnn,
-        CellKind.Lstm or CellKind.LstmNoForgetGate or CellKind.PeepholeLstm => s_lstm,
-        CellKind.Gru => s_gru,
-        CellKind.GruResetBefore => s_gruResetBefore,
-        _ => throw Names.UnknownCell(cell),
-    };
+        s_table ??= new Dictionary<CellKind, CellFamilyEmitter>();
+        foreach (CellKind kind in kinds)
+        {
+            s_table.Add(kind, emitter);
+        }
+
+        return emitter;
+    }
 
     /// <summary>
     /// LayerNForward's gate pre-activations: gates = W_ih^T x + b_ih + W_hh^T h + b_hh in one affine kernel, weights at

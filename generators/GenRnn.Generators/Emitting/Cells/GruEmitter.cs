@@ -3,6 +3,12 @@ using static GenRnn.Generators.Emitting.CellEmitter;
 
 namespace GenRnn.Generators.Emitting;
 
+// The table entry that makes this the emitter of its kinds (CellFamilyEmitter.For).
+internal abstract partial class CellFamilyEmitter
+{
+    private static readonly CellFamilyEmitter s_gru = Register(new GruEmitter(), CellKind.Gru);
+}
+
 /// <summary>
 /// PyTorch's GRU (reset after the recurrent product): W_hh h + b_hh is kept apart (gh) because r scales its n block,
 /// which the record keeps (aux) for the gradient.

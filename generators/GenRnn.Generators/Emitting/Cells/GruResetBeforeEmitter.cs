@@ -3,6 +3,12 @@ using static GenRnn.Generators.Emitting.CellEmitter;
 
 namespace GenRnn.Generators.Emitting;
 
+// The table entry that makes this the emitter of its kinds (CellFamilyEmitter.For).
+internal abstract partial class CellFamilyEmitter
+{
+    private static readonly CellFamilyEmitter s_gruResetBefore = Register(new GruResetBeforeEmitter(), CellKind.GruResetBefore);
+}
+
 /// <summary>
 /// The GRU of Cho et al. (reset before the recurrent product): the n block of W_hh multiplies r * h (kept in the record),
 /// so it waits for r: the r and z products, then Layer{l}Reset, then the n product.

@@ -3,6 +3,12 @@ using static GenRnn.Generators.Emitting.CellEmitter;
 
 namespace GenRnn.Generators.Emitting;
 
+// The table entry that makes this the emitter of its kinds (CellFamilyEmitter.For).
+internal abstract partial class CellFamilyEmitter
+{
+    private static readonly CellFamilyEmitter s_lstm = Register(new LstmEmitter(), CellKind.Lstm, CellKind.LstmNoForgetGate, CellKind.PeepholeLstm, CellKind.GatelessLstm);
+}
+
 /// <summary>
 /// The LSTMs (with and without a forget gate, with peepholes): the gates and the state c, their gradient and dc. Which
 /// gates and peepholes exist is read from the layer's GenRnn.Cells.CellFamily; the products are the summed ones.
@@ -16,36 +22,49 @@ internal sealed class LstmEmitter : CellFamilyEmitter
     /// <inheritdoc/>
     public override void WriteUpdate(SourceWriter w, LayerLayout layer)
     {
-        LayerModel m = layer.Model;
-        int h = layer.Model.HiddenSize, i = layer.Model.InputSize, l = layer.Index;
-        bool forget = m.Family.BlockOf("f") >= 0, peephole = m.Family.Diagonals.Count > 0;
-        int gi = m.Family.BlockOf("i") * h, gf = m.Family.BlockOf("f") * h, gg = m.Family.BlockOf("g") * h, go = m.Family.BlockOf("o") * h;
-        w.Line(peephole
-            ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
-            : forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')" : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')");
+        LstmGates gates = new(layer.Model);
+        int h = layer.Model.HiddenSize, l = layer.Index;
+        bool peephole = gates.Peepholes;
+        w.Line(gates.Equations);
         w.Line(Names.MethodImpl);
         w.Open($"private static void Layer{l}Update(ref float gates, ref float h, ref float c, ref float recC, ref float recH{(peephole ? ", ref float peep" : "")})");
         Loops.Elementwise(w, h, v =>
         {
             w.Line($"var cp = {v.Load("c", "n")};");
-            w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gi}") + (peephole ? $" + {v.Load("peep", "n")} * cp" : ""))};");
-            if (forget)
+            if (gates.Input)
             {
-                w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gf}") + (peephole ? $" + {v.Load("peep", $"n + {h}")} * cp" : ""))};");
+                w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gates.I}") + (peephole ? $" + {v.Load("peep", "n")} * cp" : ""))};");
             }
 
-            w.Line($"var gg = {v.Tanh(v.Load("gates", $"n + {gg}"))};");
-            w.Line($"var cn = {(forget ? "f * cp" : "cp")} + i * gg;");
-            w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {go}") + (peephole ? $" + {v.Load("peep", $"n + {2 * h}")} * cn" : ""))};");
-            w.Line($"var hn = o * {v.Tanh("cn")};");
-            w.Line(v.Store("gates", $"n + {gi}", "i"));
-            if (forget)
+            if (gates.Forget)
             {
-                w.Line(v.Store("gates", $"n + {gf}", "f"));
+                w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gates.F}") + (peephole ? $" + {v.Load("peep", $"n + {h}")} * cp" : ""))};");
             }
 
-            w.Line(v.Store("gates", $"n + {gg}", "gg"));
-            w.Line(v.Store("gates", $"n + {go}", "o"));
+            w.Line($"var gg = {v.Tanh(v.Load("gates", $"n + {gates.G}"))};");
+            w.Line($"var cn = {(gates.Forget ? "f * cp" : "cp")} + {(gates.Input ? "i * gg" : "gg")};");
+            if (gates.Output)
+            {
+                w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {gates.O}") + (peephole ? $" + {v.Load("peep", $"n + {2 * h}")} * cn" : ""))};");
+            }
+
+            w.Line($"var hn = {(gates.Output ? "o * " : "")}{v.Tanh("cn")};");
+            if (gates.Input)
+            {
+                w.Line(v.Store("gates", $"n + {gates.I}", "i"));
+            }
+
+            if (gates.Forget)
+            {
+                w.Line(v.Store("gates", $"n + {gates.F}", "f"));
+            }
+
+            w.Line(v.Store("gates", $"n + {gates.G}", "gg"));
+            if (gates.Output)
+            {
+                w.Line(v.Store("gates", $"n + {gates.O}", "o"));
+            }
+
             w.Line(v.Store("c", "n", "cn"));
             w.Line(v.Store("recC", "n", "cn"));
             w.Line(v.Store("h", "n", "hn"));
@@ -68,46 +87,70 @@ internal sealed class LstmEmitter : CellFamilyEmitter
     /// <inheritdoc/>
     public override void WriteGradient(SourceWriter w, LayerLayout layer)
     {
-        LayerModel m = layer.Model;
+        LstmGates gates = new(layer.Model);
         int h = layer.Model.HiddenSize, l = layer.Index;
-        bool forget = m.Family.BlockOf("f") >= 0, peephole = m.Family.Diagonals.Count > 0;
-        int gi = m.Family.BlockOf("i") * h, gf = m.Family.BlockOf("f") * h, gg = m.Family.BlockOf("g") * h, go = m.Family.BlockOf("o") * h;
+        bool peephole = gates.Peepholes;
         w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
         w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.");
         w.Line(Names.MethodImpl);
         w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc{(peephole ? ", ref float peep, ref float dpeep" : "")})");
         Loops.Elementwise(w, h, v =>
         {
-            w.Line($"var i = {v.Load("gates", $"n + {gi}")};");
-            if (forget)
+            if (gates.Input)
             {
-                w.Line($"var f = {v.Load("gates", $"n + {gf}")};");
+                w.Line($"var i = {v.Load("gates", $"n + {gates.I}")};");
             }
 
-            w.Line($"var gg = {v.Load("gates", $"n + {gg}")};");
-            w.Line($"var o = {v.Load("gates", $"n + {go}")};");
+            if (gates.Forget)
+            {
+                w.Line($"var f = {v.Load("gates", $"n + {gates.F}")};");
+            }
+
+            w.Line($"var gg = {v.Load("gates", $"n + {gates.G}")};");
+            if (gates.Output)
+            {
+                w.Line($"var o = {v.Load("gates", $"n + {gates.O}")};");
+            }
+
             w.Line($"var ct = {v.Load("recC", "n")};");
             w.Line($"var cp = {v.Load("cPrev", "n")};");
+
             w.Line($"var tc = {v.Tanh("ct")};");
             w.Line($"var dhv = {v.Load("dh", "n")};");
-            w.Line($"var dao = dhv * tc * o * ({v.One} - o);");
-            w.Line($"var dct = {v.Load("dc", "n")} + dhv * o * ({v.One} - tc * tc){(peephole ? $" + dao * {v.Load("peep", $"n + {2 * h}")}" : "")};");
-            w.Line($"var dai = dct * gg * i * ({v.One} - i);");
-            if (forget)
+            if (gates.Output)
+            {
+                w.Line($"var dao = dhv * tc * o * ({v.One} - o);");
+            }
+
+            w.Line($"var dct = {v.Load("dc", "n")} + dhv * {(gates.Output ? "o * " : "")}({v.One} - tc * tc){(peephole ? $" + dao * {v.Load("peep", $"n + {2 * h}")}" : "")};");
+            if (gates.Input)
+            {
+                w.Line($"var dai = dct * gg * i * ({v.One} - i);");
+            }
+
+            if (gates.Forget)
             {
                 w.Line($"var daf = dct * cp * f * ({v.One} - f);");
             }
 
-            w.Line($"var dag = dct * i * ({v.One} - gg * gg);");
-            w.Line(v.Store("gates", $"n + {gi}", "dai"));
-            if (forget)
+            w.Line($"var dag = dct * {(gates.Input ? "i * " : "")}({v.One} - gg * gg);");
+            if (gates.Input)
             {
-                w.Line(v.Store("gates", $"n + {gf}", "daf"));
+                w.Line(v.Store("gates", $"n + {gates.I}", "dai"));
             }
 
-            w.Line(v.Store("gates", $"n + {gg}", "dag"));
-            w.Line(v.Store("gates", $"n + {go}", "dao"));
-            string dcPrev = !forget ? "dct" : peephole
+            if (gates.Forget)
+            {
+                w.Line(v.Store("gates", $"n + {gates.F}", "daf"));
+            }
+
+            w.Line(v.Store("gates", $"n + {gates.G}", "dag"));
+            if (gates.Output)
+            {
+                w.Line(v.Store("gates", $"n + {gates.O}", "dao"));
+            }
+
+            string dcPrev = !gates.Forget ? "dct" : peephole
                 ? $"dct * f + dai * {v.Load("peep", "n")} + daf * {v.Load("peep", $"n + {h}")}"
                 : "dct * f";
             w.Line(v.Store("dc", "n", dcPrev));
@@ -120,5 +163,45 @@ internal sealed class LstmEmitter : CellFamilyEmitter
             }
         });
         w.Close();
+    }
+
+    /// <summary>
+    /// Which of the gates i, f, o the layer's kind has (g is always there) and where each block starts in the gates;
+    /// peepholes come with all three (p_i, p_f, p_o at 0, H, 2H of the diagonals).
+    /// </summary>
+    private readonly struct LstmGates
+    {
+        public LstmGates(LayerModel m)
+        {
+            int h = m.HiddenSize;
+            I = m.Family.BlockOf("i") * h;
+            F = m.Family.BlockOf("f") * h;
+            G = m.Family.BlockOf("g") * h;
+            O = m.Family.BlockOf("o") * h;
+            Peepholes = m.Family.Diagonals.Count > 0;
+        }
+
+        public int I { get; }
+
+        public int F { get; }
+
+        public int G { get; }
+
+        public int O { get; }
+
+        public bool Input => I >= 0;
+
+        public bool Forget => F >= 0;
+
+        public bool Output => O >= 0;
+
+        public bool Peepholes { get; }
+
+        /// <summary>The update's equations, as a comment over LayerNUpdate.</summary>
+        public string Equations =>
+            Peepholes ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
+            : !Input && !Output ? "// the LSTM idea: c' = c + tanh(g), h' = tanh(c')"
+            : Forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')"
+            : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')";
     }
 }

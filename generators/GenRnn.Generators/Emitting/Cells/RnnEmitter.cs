@@ -3,6 +3,12 @@ using static GenRnn.Generators.Emitting.CellEmitter;
 
 namespace GenRnn.Generators.Emitting;
 
+// The table entry that makes this the emitter of its kinds (CellFamilyEmitter.For).
+internal abstract partial class CellFamilyEmitter
+{
+    private static readonly CellFamilyEmitter s_rnn = Register(new RnnEmitter(), CellKind.Rnn);
+}
+
 /// <summary>The tanh RNN: h' = tanh(a), da = dh (1 - h^2). Its products are the summed ones of <see cref="CellFamilyEmitter"/>.</summary>
 internal sealed class RnnEmitter : CellFamilyEmitter
 {
