@@ -21,6 +21,7 @@ public sealed class CompilationTests
         Case("Lstm17x33", "[Lstm(17, 33)]"),
         Case("Lstm1997x3x17", "[Lstm(3, 17, ForgetGate = false)]"),
         Case("PeepholeLstm33x3", "[Lstm(33, 3, Peepholes = true)]"),
+        Case("GatelessLstm5x130", "[Lstm(5, 130, InputGate = false, ForgetGate = false, OutputGate = false)]"),
         Case("Gru1x1", "[Gru(1, 1)]"),
         Case("Gru17x33", "[Gru(17, 33)]"),
         Case("GruCho2x3", "[Gru(2, 3, ResetAfter = false)]"),

@@ -151,6 +151,18 @@ public sealed class DiagnosticsTests
         Assert.Empty(run.Sources);
     }
 
+    [Fact]
+    public void LstmCombinationNoKindHas_IsGRNN009()
+    {
+        (Diagnostic d, GeneratorRun run) = Single(Model("[Lstm(3, 5, InputGate = false)]"), "GRNN009");
+
+        // The kinds [Lstm] has are named from their descriptions, so the message grows with every new kind.
+        AssertMessage(d, "[Lstm] sets InputGate = false; no [Lstm] cell has that combination (besides the default it has: " +
+            "ForgetGate = false; Peepholes = true; InputGate = false, ForgetGate = false, OutputGate = false): remove InputGate = false");
+        AssertAt(run, d, "Lstm(3, 5, InputGate = false)");
+        Assert.Empty(run.Sources);
+    }
+
     [Theory]
     [InlineData("public static partial class M\n{\n}", "static")]
     [InlineData("public abstract partial class M;", "abstract")]

@@ -24,9 +24,11 @@ public sealed partial class ReferenceModelTests
 
     [Theory]
     [MemberData(nameof(LayerCases))]
-    public void LayerCaseMatchesPyTorch(string name)
+    public void LayerCaseMatchesPyTorch(string name) => AssertLayerCase(GoldenData.Instance.LayerCase(name));
+
+    /// <summary>The reference against a layer case: outputs, final state, loss, every gradient.</summary>
+    internal static void AssertLayerCase(GoldenLayerCase g)
     {
-        GoldenLayerCase g = GoldenData.Instance.LayerCase(name);
         ModelDescription d = g.Describe();
         var model = new ReferenceModel(d, g.ImportParameters(d));
         ReferenceTrace trace = model.CreateTrace();
@@ -52,9 +54,11 @@ public sealed partial class ReferenceModelTests
 
     [Theory]
     [MemberData(nameof(ModelCases))]
-    public void ModelCaseLogitsMatchPyTorch(string name)
+    public void ModelCaseLogitsMatchPyTorch(string name) => AssertModelCaseLogits(GoldenData.Instance.ModelCase(name));
+
+    /// <summary>The reference against a model case: logits, loss, every gradient.</summary>
+    internal static void AssertModelCaseLogits(GoldenModelCase g)
     {
-        GoldenModelCase g = GoldenData.Instance.ModelCase(name);
         ModelDescription d = g.Describe(Activation.Identity);
         var model = new ReferenceModel(d, g.ImportParameters(d));
         ReferenceTrace trace = model.CreateTrace();

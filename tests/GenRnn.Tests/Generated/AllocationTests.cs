@@ -15,6 +15,8 @@ public class AllocationTests
         AssertNoAllocation<RnnLm>();
         AssertNoAllocation<ChunkedRnn1997Lstm>();
         AssertNoAllocation<ChunkedEmbeddingPeephole>();
+        AssertNoAllocation<GatelessLm>();
+        AssertNoAllocation<GatelessTwoLayersW256>();
     }
 
     private static void AssertNoAllocation<TModel>() where TModel : class, IRecurrentModel<TModel>

@@ -24,6 +24,8 @@ public class FiniteDifferenceTests
 
     [Fact] public void SeveralWeightBlocksPerMatrix() => Check<MultiBlock>(seed: 6);
 
+    [Fact] public void GatelessLstmOverGruWithTanhHead() => Check<GatelessOverGruTanh>(seed: 7);
+
     private static void Check<TModel>(int seed, bool tokens = false) where TModel : class, IRecurrentModel<TModel>
     {
         var random = new Random(seed);

@@ -92,7 +92,7 @@ public sealed class GoldenTests
         }
     }
 
-    private static void RunLayerCase<TModel>(GoldenLayerCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
+    internal static void RunLayerCase<TModel>(GoldenLayerCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
     {
         ModelDescription description = TModel.Description;
         var model = TModel.Create();
@@ -121,7 +121,7 @@ public sealed class GoldenTests
         Float.AssertClose("initial state gradient", c.InitialStateGradient(description), stateGradient);
     }
 
-    private static void RunModelCase<TModel>(GoldenModelCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
+    internal static void RunModelCase<TModel>(GoldenModelCase c, ParameterSource? source) where TModel : class, IRecurrentModel<TModel>
     {
         Assert.Equal(Activation.Softmax, TModel.Description.HeadActivation);
         var model = TModel.Create();

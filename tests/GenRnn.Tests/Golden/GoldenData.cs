@@ -14,7 +14,8 @@ namespace GenRnn.Tests.Golden;
 /// </remarks>
 public sealed class GoldenData
 {
-    private static readonly Lazy<GoldenData> s_instance = new(() => Load(DefaultPath));
+    private static readonly Lazy<GoldenData> s_instance = new(() => Load(DefaultPath, "genrnn-golden-1"));
+    private static readonly Lazy<GoldenData> s_variants = new(() => Load(VariantsPath, "genrnn-golden-variants-1"));
 
     /// <summary>Options that read the file strictly: snake_case names, no unknown or missing members.</summary>
     public static JsonSerializerOptions Options { get; } = new()
@@ -28,8 +29,14 @@ public sealed class GoldenData
     /// <summary>The file copied next to the test assembly.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "Golden", "pytorch-golden.json");
 
+    /// <summary>The variants file (Golden/VARIANTS.md) copied next to the test assembly.</summary>
+    public static string VariantsPath => Path.Combine(AppContext.BaseDirectory, "Golden", "pytorch-golden-variants.json");
+
     /// <summary>The golden file, loaded on first use.</summary>
     public static GoldenData Instance => s_instance.Value;
+
+    /// <summary>The variants file (LSTM search space, MUT1-3, projection, bidirectional), loaded on first use.</summary>
+    public static GoldenData Variants => s_variants.Value;
 
     /// <summary>File format, <c>genrnn-golden-1</c>.</summary>
     public required string Format { get; init; }
@@ -37,8 +44,8 @@ public sealed class GoldenData
     /// <summary>What computed the values.</summary>
     public required string Generator { get; init; }
 
-    /// <summary>The parameter layout, in words.</summary>
-    public required string Layout { get; init; }
+    /// <summary>The parameter layout, in words (main file only).</summary>
+    public string? Layout { get; init; }
 
     /// <summary>One or two stacked recurrent layers without a head, with arbitrary upstream gradients.</summary>
     public required IReadOnlyList<GoldenLayerCase> LayerCases { get; init; }
@@ -46,18 +53,23 @@ public sealed class GoldenData
     /// <summary>Embedding, one recurrent layer, linear head, softmax cross-entropy.</summary>
     public required IReadOnlyList<GoldenModelCase> ModelCases { get; init; }
 
-    /// <summary>Training runs against torch.optim.</summary>
-    public required IReadOnlyList<GoldenTrainingCase> TrainingCases { get; init; }
+    /// <summary>Training runs against torch.optim (main file only).</summary>
+    public IReadOnlyList<GoldenTrainingCase> TrainingCases { get; init; } = [];
 
-    /// <summary>Reads and checks a golden file.</summary>
-    public static GoldenData Load(string path)
+    /// <summary>Reads and checks a golden file of <paramref name="format"/>.</summary>
+    public static GoldenData Load(string path, string format = "genrnn-golden-1")
     {
         using FileStream stream = File.OpenRead(path);
         GoldenData data = JsonSerializer.Deserialize<GoldenData>(stream, Options)
             ?? throw new InvalidDataException($"{path} holds no golden data.");
-        if (data.Format != "genrnn-golden-1")
+        if (data.Format != format)
         {
-            throw new InvalidDataException($"{path} has format '{data.Format}', expected 'genrnn-golden-1'.");
+            throw new InvalidDataException($"{path} has format '{data.Format}', expected '{format}'.");
+        }
+
+        if (format == "genrnn-golden-1" && (data.Layout is null || data.TrainingCases.Count == 0))
+        {
+            throw new InvalidDataException($"{path} lacks the layout or the training cases of format '{format}'.");
         }
 
         return data;

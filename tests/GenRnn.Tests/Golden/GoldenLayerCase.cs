@@ -11,11 +11,29 @@ public sealed class GoldenLayerCase
     /// <summary>Case name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The cell of every layer.</summary>
-    public required CellKind Cell { get; init; }
+    /// <summary>The golden name of every layer's cell (<c>lstm</c>, <c>gru_cho</c>, <c>mut1</c>, ...).</summary>
+    [JsonPropertyName("cell")]
+    public required string CellName { get; init; }
 
-    /// <summary>Gate blocks in PyTorch's order, e.g. <c>i,f,g,o</c>.</summary>
-    public required string GateOrder { get; init; }
+    /// <summary>The generalised LSTM's options (variants file).</summary>
+    public GoldenLstmOptions? Options { get; init; }
+
+    /// <summary>The gate blocks each tensor stacks (variants file, MUT cells).</summary>
+    public Dictionary<string, string>? Rows { get; init; }
+
+    /// <summary>Whether every layer has a reverse direction (variants file).</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>The cell of every layer, or null when GenRnn has none for the case yet.</summary>
+    [JsonIgnore]
+    public CellKind? Kind => GoldenVariant.Kind(CellName, Options);
+
+    /// <summary>The cell of every layer.</summary>
+    [JsonIgnore]
+    public CellKind Cell => Kind ?? throw new NotSupportedException($"GenRnn has no cell for the golden case {Name}.");
+
+    /// <summary>Gate blocks in PyTorch's order, e.g. <c>i,f,g,o</c> (absent for MUT cells).</summary>
+    public string? GateOrder { get; init; }
 
     /// <summary>I, inputs per step of the bottom layer.</summary>
     public required int InputSize { get; init; }
@@ -80,6 +98,20 @@ public sealed class GoldenLayerCase
 
     /// <summary>[layers][H] expected initial cell state gradients (LSTMs).</summary>
     public double[][]? GradC0 { get; init; }
+
+    /// <summary>[layers][3H] the previous gates of a gate-recurrent (FGR) LSTM at the start (variants file).</summary>
+    public double[][]? Gates0 { get; init; }
+
+    /// <summary>[layers][3H] upstream gradients of the final gates (FGR).</summary>
+    [JsonPropertyName("dgatesT")]
+    public double[][]? DgatesT { get; init; }
+
+    /// <summary>[layers][3H] expected final gates (FGR).</summary>
+    [JsonPropertyName("gatesT")]
+    public double[][]? GatesT { get; init; }
+
+    /// <summary>[layers][3H] expected gradients of the initial gates (FGR).</summary>
+    public double[][]? GradGates0 { get; init; }
 
     /// <summary>The stacked layers, without embedding or head.</summary>
     public ModelDescription Describe()

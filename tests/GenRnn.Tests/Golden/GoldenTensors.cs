@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace GenRnn.Tests.Golden;
 
 /// <summary>A golden tensor in PyTorch's row-major layout, in double precision.</summary>
@@ -34,11 +37,18 @@ public sealed class GoldenLayerParams
     /// <summary>[G*H][H].</summary>
     public required double[][] WeightHh { get; init; }
 
-    /// <summary>[G*H].</summary>
-    public required double[] BiasIh { get; init; }
+    /// <summary>[G*H] (absent for the MUT cells of the variants file, which have one bias).</summary>
+    public double[]? BiasIh { get; init; }
 
-    /// <summary>[G*H].</summary>
-    public required double[] BiasHh { get; init; }
+    /// <summary>[G*H] (absent for the MUT cells).</summary>
+    public double[]? BiasHh { get; init; }
+
+    /// <summary>
+    /// The variants file's other tensors (weight_gg, weight_hr, bias, and the *_reverse ones of bidirectional layers),
+    /// kept as they are; <see cref="Tensors"/> names them as PyTorch does.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Others { get; init; }
 
     /// <summary>[H] peephole LSTMs only.</summary>
     public double[]? PeepholeI { get; init; }
@@ -54,8 +64,15 @@ public sealed class GoldenLayerParams
     {
         yield return GoldenTensor.Matrix($"weight_ih_l{layer}", WeightIh);
         yield return GoldenTensor.Matrix($"weight_hh_l{layer}", WeightHh);
-        yield return GoldenTensor.Vector($"bias_ih_l{layer}", BiasIh);
-        yield return GoldenTensor.Vector($"bias_hh_l{layer}", BiasHh);
+        if (BiasIh is not null)
+        {
+            yield return GoldenTensor.Vector($"bias_ih_l{layer}", BiasIh);
+        }
+
+        if (BiasHh is not null)
+        {
+            yield return GoldenTensor.Vector($"bias_hh_l{layer}", BiasHh);
+        }
         if (PeepholeI is not null)
         {
             yield return GoldenTensor.Vector($"peephole_i_l{layer}", PeepholeI);
@@ -69,6 +86,15 @@ public sealed class GoldenLayerParams
         if (PeepholeO is not null)
         {
             yield return GoldenTensor.Vector($"peephole_o_l{layer}", PeepholeO);
+        }
+
+        foreach ((string key, JsonElement value) in Others ?? [])
+        {
+            // weight_ih_reverse is PyTorch's weight_ih_l0_reverse.
+            string name = key.EndsWith("_reverse", StringComparison.Ordinal) ? $"{key[..^"_reverse".Length]}_l{layer}_reverse" : $"{key}_l{layer}";
+            yield return value[0].ValueKind == JsonValueKind.Array
+                ? GoldenTensor.Matrix(name, value.Deserialize<double[][]>()!)
+                : GoldenTensor.Vector(name, value.Deserialize<double[]>()!);
         }
     }
 }

@@ -73,3 +73,10 @@ public partial class BlockPairsVector256;
 [Rnn(70, 150)]
 [Lstm(150, 100)]
 public partial class BlockPairsScalar;
+
+// The LSTM idea over a GRU, with a tanh head; wide enough (70 units) for several vector blocks and a partial one.
+[RecurrentModel]
+[Gru(3, 6)]
+[Lstm(6, 70, InputGate = false, ForgetGate = false, OutputGate = false)]
+[Dense(outputSize: 3, Activation = Activation.Tanh)]
+public partial class GatelessOverGruTanh;
