@@ -23,7 +23,7 @@ internal static class BlockedMatrix
     /// <param name="end">One past the last column to cover.</param>
     /// <param name="kernel">The kernel's name for (columns in the call, stride of the block).</param>
     /// <param name="call">The call statement for (kernel, reference to the block's first element, column offset from <paramref name="first"/>).</param>
-    public static void Write(SourceWriter writer, string buffer, int offset, int k, int n, int first, int end, Func<int, int, string> kernel, Func<string, string, string, string> call)
+    public static void Write(SourceWriter writer, string buffer, Offset offset, int k, int n, int first, int end, Func<int, int, string> kernel, Func<string, string, string, string> call)
     {
         int block = first / Width;
         while (block * Width < end)
@@ -68,17 +68,17 @@ internal static class BlockedMatrix
     /// <param name="accumulate">dst += W1^T v1 instead (no biases, no second matrix, float weights).</param>
     /// <param name="blocks">Full blocks per kernel call: 2, or 4 for the layers of LayerTuning.BlocksPerCall.</param>
     /// <param name="from">The first row to compute, at the start of a block (a split step's part: LayerTuning.SplitColumn).</param>
-    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (int W, int K, string V, int B) first, (int W, int K, string V, int B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2, int from = 0)
+    public static void WriteAffine(SourceWriter writer, KernelEmitter kernels, int n, (Offset W, int K, string V, Offset B) first, (Offset W, int K, string V, Offset B)? second, string dst, bool bf16 = false, string? reverse = null, bool accumulate = false, int blocks = 2, int from = 0)
     {
         int k2 = second?.K ?? 0;
         string Args(int column, string loop)
         {
             // Block-group loop: each iteration moves that many blocks on (64 columns each, 64 K floats of each matrix
             // per column, or 64 ceil(K/2) words of bfloat16 pairs in the snapshot's buffer "q").
-            string At(string buffer, int offset, int perColumn) => loop.Length == 0
+            string At(string buffer, Offset offset, int perColumn) => loop.Length == 0
                 ? CellEmitter.At(buffer, offset + (column * perColumn))
                 : $"{Names.Unsafe}.Add(ref {buffer}, {offset + (column * perColumn)} + {loop} * {blocks * Width * perColumn})";
-            string Matrix((int W, int K, string V, int B) m) => bf16 ? At("q", m.W, (m.K + 1) / 2) : At("p", m.W, m.K);
+            string Matrix((Offset W, int K, string V, Offset B) m) => bf16 ? At("q", m.W, (m.K + 1) / 2) : At("p", m.W, m.K);
             string dstAt = loop.Length == 0 ? Ref(dst, column.ToString()) : Ref(dst, Plus(column, $"{loop} * {blocks * Width}"));
             string matrices = $"ref {Matrix(first)}, ref {first.V}";
             if (accumulate)

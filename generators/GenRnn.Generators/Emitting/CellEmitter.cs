@@ -24,7 +24,7 @@ internal static class CellEmitter
             : $"private static void Layer{l}Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)");
         string? sweep = layer.Tuning.Sweeps ? "reverse" : null;
         int blocks = bf16 ? 2 : layer.Tuning.BlocksPerCall; // the bfloat16 kernel over four blocks spills (LayerTuning.BlocksPerCall)
-        int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
+        Offset wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         WriteLocals(w, layer, gh);
         Family(m).WriteForwardProducts(w, k, layer, wih, whh, sweep, blocks, bf16);
 
@@ -48,7 +48,7 @@ internal static class CellEmitter
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        int wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
+        Offset wih = bf16 ? layer.PackedIh : layer.WeightIh, whh = bf16 ? layer.PackedHh : layer.WeightHh;
         int blocks = bf16 ? 2 : layer.Tuning.BlocksPerCall; // as in WriteForward
         w.Line($"// Layer {l}, gate rows [0, {layer.Tuning.SplitColumn}) (part 0) or [{layer.Tuning.SplitColumn}, {gh}) (part 1).{(bf16 ? " Weights in bfloat16." : "")}");
         w.Line(Names.MethodImpl);
@@ -183,7 +183,7 @@ internal static class CellEmitter
     public static string UpdateCall(LayerLayout layer, string r, string st, string gh) => Family(layer.Model).UpdateCall(layer, r, st, gh);
 
     /// <summary>The group form of <see cref="Gemv"/>: streams' vectors <paramref name="vStride"/> apart, accumulators <paramref name="accStride"/> apart.</summary>
-    public static void GemvGroup(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, int group, string v, int vStride, string acc, int accStride, int accOffset) =>
+    public static void GemvGroup(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, int group, string v, int vStride, string acc, int accStride, int accOffset) =>
         BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.GemvGroup(rows, n, s, group, vStride, accStride), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(acc, BlockedMatrix.Plus(accOffset, column))});");
 
@@ -191,8 +191,8 @@ internal static class CellEmitter
     {
         LayerModel m = layer.Model;
         int h = m.HiddenSize, gh = m.GateSize, i = m.InputSize, l = layer.Index;
-        int stride = layout.StepRecordSize, header = layout.TraceHeader;
-        int input = l == 0 ? 0 : layout.Layers[l - 1].RecordH;
+        Offset stride = Offset.Named("StepRecordSize", layout.StepRecordSize), header = Offset.Named("TraceHeader", layout.TraceHeader);
+        Offset input = l == 0 ? 0 : layout.Layers[l - 1].RecordH;
         w.Line($"// Layer {l} backward over the whole sequence. Step by step, from the last: dh += dIn[t], gate gradients da_t");
         w.Line("// (written over the recorded gates), then the recurrent product dh_prev = W_hh da_t. Then, for all steps at once:");
         w.Line("// the bias sums, dW_ih += sum_t x_t da_t^T, dW_hh += sum_t h_{t-1} da_t^T, and dOut[t] = W_ih da_t.");
@@ -233,12 +233,12 @@ internal static class CellEmitter
     public static int BackwardScratch(LayerModel m) => Family(m).BackwardScratch(m);
 
     /// <summary>acc[first..end) += W^T v over columns [first, end) of the blocked K x N matrix at <paramref name="offset"/> of the parameters.</summary>
-    public static void Gemv(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string v, string acc, int accOffset = 0) =>
+    public static void Gemv(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string v, string acc, int accOffset = 0) =>
         BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.Gemv(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(acc, BlockedMatrix.Plus(accOffset, column))});");
 
     /// <summary>dst[k] += sum over columns [first, end) of W[k, n] d[n] for the blocked matrix at <paramref name="offset"/> of the parameters.</summary>
-    public static void GemvTransposed(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst)
+    public static void GemvTransposed(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string d, int dOffset, string dst)
     {
         if (first == 0 && end == columns && columns > BlockedMatrix.Width)
         {
@@ -250,23 +250,26 @@ internal static class CellEmitter
         GemvTransposedPerBlock(w, k, offset, rows, columns, first, end, d, dOffset, dst);
     }
 
-    private static void GemvTransposedPerBlock(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string d, int dOffset, string dst) =>
+    private static void GemvTransposedPerBlock(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string d, int dOffset, string dst) =>
         BlockedMatrix.Write(w, "p", offset, rows, columns, first, end, (n, s) => k.GemvTransposed(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))}, ref {dst});");
 
     /// <summary>G[k, n] += v[k] d[n] over columns [first, end) of the blocked matrix at <paramref name="offset"/> of the gradients.</summary>
-    public static void Ger(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string v, string d, int dOffset) =>
+    public static void Ger(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string v, string d, int dOffset) =>
         BlockedMatrix.Write(w, "g", offset, rows, columns, first, end, (n, s) => k.Ger(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {v}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))});");
 
     /// <summary>G[k, n] += sum over t &lt; steps of x_t[k] d_t[n] (rows one step record apart) over columns [first, end).</summary>
-    public static void GerOverTime(SourceWriter w, KernelEmitter k, int offset, int rows, int columns, int first, int end, string x, string d, int dOffset, string steps) =>
+    public static void GerOverTime(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string x, string d, int dOffset, string steps) =>
         BlockedMatrix.Write(w, "g", offset, rows, columns, first, end, (n, s) => k.GerOverTime(rows, n, s), (kernel, matrix, column) =>
             $"{kernel}(ref {matrix}, ref {x}, ref {BlockedMatrix.Ref(d, BlockedMatrix.Plus(dOffset, column))}, {steps});");
 
     /// <summary>What the layer's cell family writes itself (Emitting/Cells).</summary>
     private static CellFamilyEmitter Family(LayerModel m) => CellFamilyEmitter.For(m.Cell);
 
-    /// <summary>A reference to the float at a constant offset from <paramref name="reference"/>.</summary>
-    public static string At(string reference, int offset) => offset == 0 ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
+    /// <summary>
+    /// A reference to the float at a constant offset from <paramref name="reference"/>. A named offset is written even
+    /// when it is 0 (Unsafe.Add(ref p, L0WeightIh)), so that the reader sees which tensor it is; the JIT folds it away.
+    /// </summary>
+    public static string At(string reference, Offset offset) => offset.IsZero ? reference : $"{Names.Unsafe}.Add(ref {reference}, {offset})";
 }

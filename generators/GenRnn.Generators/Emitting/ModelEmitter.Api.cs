@@ -4,7 +4,10 @@ using GenRnn.Generators.Model;
 
 namespace GenRnn.Generators.Emitting;
 
-/// <summary>ModelEmitter, the public API surface: the header line, constants, Description, parameter buffers, State and the argument checks.</summary>
+/// <summary>
+/// ModelEmitter, the public API surface: the header line, constants (with the named offsets), Description, parameter
+/// buffers and State. The argument checks are GenRnn.CompilerServices.ModelArguments's, in the runtime (Names.Arguments).
+/// </summary>
 internal static partial class ModelEmitter
 {
     private static string Describe(ModelSpec model)
@@ -45,7 +48,7 @@ internal static partial class ModelEmitter
         w.Line("// Floats a traced forward pass records per step.");
         w.Line($"private const int StepRecordSize = {layout.StepRecordSize};");
         w.Line($"private const int TraceHeader = {layout.TraceHeader};");
-        w.Line($"private const int RecordOutput = {layout.RecordOutput};");
+        WriteOffsets(w, layout);
         w.Line();
         foreach (string name in new[] { "InputSize", "OutputSize", "HiddenSize", "LayerCount", "StateSize", "ParameterCount", "VocabularySize" })
         {
@@ -60,6 +63,40 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>Creates a model with zero parameters.</summary>");
         w.Line($"public static {self} Create() => new {self}();");
         w.Line();
+    }
+
+    /// <summary>
+    /// The named offsets (ModelLayout's) that the code uses instead of bare numbers, so that a reader stepping through
+    /// it sees which tensor or record section each Unsafe.Add reaches.
+    /// </summary>
+    private static void WriteOffsets(SourceWriter w, ModelLayout layout)
+    {
+        w.Line("// Offsets in floats, named so that the code below says which tensor or section it reaches. Parameters and Gradients");
+        w.Line("// share one layout (Description lists it with PyTorch's names): L<k>WeightIh, L<k>WeightHh, L<k>BiasIh and L<k>BiasHh");
+        w.Line("// are layer k's weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k> and bias_hh_l<k> (matrices stored transposed in blocks");
+        w.Line("// of 64 gate rows), L<k>Peepholes starts its peephole_i, _f and _o vectors (each HiddenSize long), and");
+        w.Line("// EmbeddingWeight, HeadWeight and HeadBias are embedding.weight, head.weight and head.bias.");
+        Declare(w, layout.ParameterOffsets);
+        w.Line("// Layer k's h, and c for LSTMs, in a state.");
+        Declare(w, layout.StateOffsets);
+        w.Line("// Sections of a step record, which starts with the step's input: layer k's gates (activated by the forward pass,");
+        w.Line("// replaced by their gradients in backward), c for LSTMs, h, and for GRUs an aux vector (W_hn h + b_hn, or r * h");
+        w.Line("// when the reset comes before the product); RecordOutput is the step's output.");
+        Declare(w, layout.RecordOffsets);
+        w.Line($"private const int RecordOutput = {layout.RecordOutputValue};");
+        if (layout.Plan.BFloat16Snapshot)
+        {
+            w.Line("// Where layer k's W_ih and W_hh start in the bfloat16 snapshot's packed buffer, in 32-bit words.");
+            Declare(w, layout.PackedOffsets);
+        }
+    }
+
+    private static void Declare(SourceWriter w, System.Collections.Generic.IEnumerable<(string Name, int Value)> constants)
+    {
+        foreach ((string name, int value) in constants)
+        {
+            w.Line($"private const int {name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
+        }
     }
 
     private static void WriteBuffers(SourceWriter w, ModelLayout layout, string self)
@@ -122,48 +159,6 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line("/// <summary>Sets the state to zeros.</summary>");
         w.Line("public void Clear() => AsSpan().Clear();");
-        w.Close();
-        w.Line();
-    }
-
-    private static void WriteChecks(SourceWriter w, ModelLayout layout)
-    {
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Open("private static void CheckLength(int actual, int expected, string name)");
-        w.Line("if (actual != expected) ThrowLength(actual, expected, name);");
-        w.Close();
-        w.Line();
-        w.Line("// Kept out of line so the checks on the hot path stay small.");
-        w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-        w.Open("private static void ThrowLength(int actual, int expected, string name)");
-        w.Line($"throw new {Names.ArgumentException}($\"Expected {{expected}} floats, got {{actual}}.\", name);");
-        w.Close();
-        w.Line();
-        w.Open("private static int CheckSequence(int inputs, int state, int outputs)");
-        w.Line($"if (inputs == 0 || inputs % InputSize != 0) throw new {Names.ArgumentException}($\"Expected a non-empty multiple of InputSize ({{InputSize}}) floats, got {{inputs}}.\", nameof(inputs));");
-        w.Line("int steps = inputs / InputSize;");
-        w.Line("CheckLength(state, StateSize, nameof(state));");
-        w.Line("CheckLength(outputs, steps * OutputSize, nameof(outputs));");
-        w.Line("return steps;");
-        w.Close();
-        w.Line();
-        w.Open("private static void CheckToken(int token, string name)");
-        w.Line($"if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $\"Token ids must be in [0, {{VocabularySize}}).\");");
-        w.Close();
-        w.Line();
-        w.Open("private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)");
-        w.Line($"if (tokens.IsEmpty) throw new {Names.ArgumentException}(\"Expected at least one token.\", nameof(tokens));");
-        w.Open("for (int t = 0; t < tokens.Length; t++)");
-        w.Line($"if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $\"Token at position {{t}} is outside [0, {{VocabularySize}}).\");");
-        w.Close();
-        w.Line("CheckLength(state, StateSize, nameof(state));");
-        w.Line("CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));");
-        w.Close();
-        w.Line();
-        w.Open($"private static void CheckTrace({Names.Trace} trace)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
-        w.Line($"if (trace.Model != typeof({Names.Identifier(layout.Model.TypeName)}) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new {Names.ArgumentException}($\"The trace was created for {{trace.Model.Name}}; create one with this model's CreateTrace.\", nameof(trace));");
         w.Close();
         w.Line();
     }

@@ -16,9 +16,9 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line("/// <summary>One step over a flat state of StateSize floats.</summary>");
         w.Open($"public void Step({Names.ReadOnlySpan} input, {Names.Span} state, {Names.Span} output)");
-        w.Line("CheckLength(input.Length, InputSize, nameof(input));");
-        w.Line("CheckLength(state.Length, StateSize, nameof(state));");
-        w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
+        w.Line($"{Names.Arguments}.CheckLength(input.Length, InputSize, nameof(input));");
+        w.Line($"{Names.Arguments}.CheckLength(state.Length, StateSize, nameof(state));");
+        w.Line($"{Names.Arguments}.CheckLength(output.Length, OutputSize, nameof(output));");
         if (split)
         {
             WriteSplitStep(w, layout, kernels, $"{kernels.Copy(layout.InputSize)}(ref {MM}.GetReference(input), ref work);");
@@ -32,9 +32,9 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line("/// <summary>One step from a token id over a flat state.</summary>");
         w.Open($"public void Step(int token, {Names.Span} state, {Names.Span} output)");
-        w.Line("CheckToken(token, nameof(token));");
-        w.Line("CheckLength(state.Length, StateSize, nameof(state));");
-        w.Line("CheckLength(output.Length, OutputSize, nameof(output));");
+        w.Line($"{Names.Arguments}.CheckToken(token, VocabularySize, nameof(token));");
+        w.Line($"{Names.Arguments}.CheckLength(state.Length, StateSize, nameof(state));");
+        w.Line($"{Names.Arguments}.CheckLength(output.Length, OutputSize, nameof(output));");
         if (split)
         {
             WriteSplitStep(w, layout, kernels, "LoadToken(ref parameters, token, ref work);");
@@ -83,10 +83,7 @@ internal static partial class ModelEmitter
         w.Line($"/// updates states[s * StateSize ..] and writes outputs[s * OutputSize ..]. Streams go {group} at a time, each weight read once for all of them.");
         w.Line("/// </summary>");
         w.Open($"public void StepStreams({Names.ReadOnlySpan} inputs, {Names.Span} states, {Names.Span} outputs)");
-        w.Line($"if (states.Length == 0 || states.Length % StateSize != 0) throw new {Names.ArgumentException}($\"Expected a non-empty multiple of StateSize ({{StateSize}}) floats, got {{states.Length}}.\", nameof(states));");
-        w.Line("int streams = states.Length / StateSize;");
-        w.Line("CheckLength(inputs.Length, streams * InputSize, nameof(inputs));");
-        w.Line("CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));");
+        w.Line($"int streams = {Names.Arguments}.CheckStreams(inputs.Length, states.Length, outputs.Length, InputSize, StateSize, OutputSize);");
         w.Line(Names.AlignedStack("records", $"{group} * StepRecordSize"));
         w.Line($"ref float rec = ref {MM}.GetReference(records);");
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
@@ -152,17 +149,17 @@ internal static partial class ModelEmitter
         w.Open($"public void Forward({input}, {Names.Span} state, {Names.Span} outputs{(traced ? $", {Names.Trace} trace" : "")})");
         if (traced)
         {
-            w.Line("CheckTrace(trace);");
+            w.Line($"{Names.Arguments}.CheckTrace(trace, typeof({Names.Identifier(layout.Model.TypeName)}), TraceHeader, StepRecordSize);");
         }
 
         if (tokens)
         {
-            w.Line("CheckTokens(tokens, state.Length, outputs.Length);");
+            w.Line($"{Names.Arguments}.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);");
             w.Line("int steps = tokens.Length;");
         }
         else
         {
-            w.Line("int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);");
+            w.Line($"int steps = {Names.Arguments}.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);");
         }
 
         if (split)
@@ -256,17 +253,7 @@ internal static partial class ModelEmitter
         int scratch = System.Math.Max(1, layout.Layers.Max(l => CellEmitter.BackwardScratch(l.Model)));
         LayerLayout top = layout.Top;
         w.Open($"private void BackwardCore({flat}, bool fromLogits)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(trace);");
-        w.Line($"trace.Validate(typeof({self}), nameof(trace));");
-        w.Line("CheckTrace(trace);");
-        w.Line("int steps = trace.Steps;");
-        w.Line("if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));");
-        w.Line("CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));");
-        w.Open("if (inputGradients.Length != 0)");
-        w.Line($"if (trace.HasTokens) throw new {Names.ArgumentException}(\"The traced pass took token ids; their gradients go to the embedding, so pass an empty span.\", nameof(inputGradients));");
-        w.Line("CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));");
-        w.Close();
-        w.Line("CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
+        w.Line($"int steps = {Names.Arguments}.CheckBackward(trace, typeof({self}), TraceHeader, StepRecordSize, outputGradients.Length, stateGradient.Length, inputGradients.Length, gradients.Length, InputSize, StateSize, OutputSize, ParameterCount);");
         w.Line("trace.MarkConsumed();");
         w.Line();
         w.Line(Names.AlignedStack("carry", "StateSize"));

@@ -61,7 +61,6 @@ internal static partial class ModelEmitter
         WriteStepStreams(w, layout);
         WriteForward(w, layout, kernels);
         WriteBackward(w, kernels, layout, self);
-        WriteChecks(w, layout);
         if (layout.Plan.BFloat16Snapshot)
         {
             WriteBFloat16Model(w, layout, kernels);

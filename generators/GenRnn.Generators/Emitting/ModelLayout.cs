@@ -7,7 +7,8 @@ namespace GenRnn.Generators.Emitting;
 
 /// <summary>
 /// Offsets of everything a model keeps in flat buffers: parameters (the same layout as GenRnn.ModelDescription.Create),
-/// the state, and the per-step record a traced forward pass writes for backward.
+/// the state, and the per-step record a traced forward pass writes for backward. Each is an <see cref="Offset"/> named
+/// after what starts there, which the generated code declares as a constant (ModelEmitter.WriteOffsets) and uses.
 /// </summary>
 internal sealed class ModelLayout
 {
@@ -17,7 +18,7 @@ internal sealed class ModelLayout
         int p = 0;
         if (model.HasEmbedding)
         {
-            EmbeddingOffset = p;
+            EmbeddingOffset = Name(ParameterOffsets, "EmbeddingWeight", p);
             p += model.Vocabulary * model.EmbeddingDimensions;
         }
 
@@ -28,31 +29,32 @@ internal sealed class ModelLayout
         {
             LayerModel m = model.Layers[l];
             int h = m.HiddenSize, gh = m.GateSize;
+            string n = "L" + l.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var layer = new LayerLayout(l, m)
             {
-                StateH = state,
-                StateC = state + h,
-                RecordGates = record = Aligned(record),
+                StateH = Name(StateOffsets, n + "StateH", state),
+                StateC = m.IsLstm ? Name(StateOffsets, n + "StateC", state + h) : state + h,
+                RecordGates = Name(RecordOffsets, n + "RecordGates", record = Aligned(record)),
             };
             foreach (CellTensor t in m.Family.Tensors(m.InputSize, h))
             {
                 switch (t.Role)
                 {
                     case CellTensorRole.InputWeight:
-                        layer.WeightIh = p;
+                        layer.WeightIh = Name(ParameterOffsets, n + "WeightIh", p);
                         break;
                     case CellTensorRole.RecurrentWeight:
-                        layer.WeightHh = p;
+                        layer.WeightHh = Name(ParameterOffsets, n + "WeightHh", p);
                         break;
                     case CellTensorRole.InputBias:
-                        layer.BiasIh = p;
+                        layer.BiasIh = Name(ParameterOffsets, n + "BiasIh", p);
                         break;
                     case CellTensorRole.RecurrentBias:
-                        layer.BiasHh = p;
+                        layer.BiasHh = Name(ParameterOffsets, n + "BiasHh", p);
                         break;
                     case CellTensorRole.Diagonal:
                         // The diagonals are consecutive: the emitter reads the k-th at Peepholes + k * H.
-                        layer.Peepholes = layer.Peepholes < 0 ? p : layer.Peepholes;
+                        layer.Peepholes = layer.Peepholes.Value < 0 ? Name(ParameterOffsets, n + "Peepholes", p) : layer.Peepholes;
                         break;
                     default:
                         throw new System.InvalidOperationException($"GenRnn's layout has no place for a {t.Role} tensor.");
@@ -64,25 +66,26 @@ internal sealed class ModelLayout
             if (LayerTuning.PacksPairs(m))
             {
                 // bfloat16 pairs of rows (GenRnn.BFloat16.PackPairs): N words per two rows of each matrix.
-                layer.PackedIh = packed;
-                layer.PackedHh = packed + ((m.InputSize + 1) / 2 * gh);
-                packed = layer.PackedHh + ((h + 1) / 2 * gh);
+                int packedHh = packed + ((m.InputSize + 1) / 2 * gh);
+                layer.PackedIh = Name(PackedOffsets, n + "PackedIh", packed);
+                layer.PackedHh = Name(PackedOffsets, n + "PackedHh", packedHh);
+                packed = packedHh + ((h + 1) / 2 * gh);
             }
 
             state += m.StateFloats;
             record += gh;
             if (m.IsLstm)
             {
-                layer.RecordC = record = Aligned(record);
+                layer.RecordC = Name(RecordOffsets, n + "RecordC", record = Aligned(record));
                 record += h;
             }
 
-            layer.RecordH = record = Aligned(record);
+            layer.RecordH = Name(RecordOffsets, n + "RecordH", record = Aligned(record));
             record += h;
             if (m.IsGru)
             {
                 // PyTorch GRU: W_hn h + b_hn, later the W_hh n-block's gradient; Cho GRU: r * h_prev.
-                layer.RecordAux = record = Aligned(record);
+                layer.RecordAux = Name(RecordOffsets, n + "RecordAux", record = Aligned(record));
                 record += h;
             }
 
@@ -92,15 +95,16 @@ internal sealed class ModelLayout
         Layers = layers;
         if (model.HasHead)
         {
-            HeadWeight = p;
-            HeadBias = p + model.HeadOutputs * model.Layers[model.Layers.Count - 1].HiddenSize;
-            p = HeadBias + model.HeadOutputs;
-            RecordOutput = record = Aligned(record);
+            int bias = p + model.HeadOutputs * model.Layers[model.Layers.Count - 1].HiddenSize;
+            HeadWeight = Name(ParameterOffsets, "HeadWeight", p);
+            HeadBias = Name(ParameterOffsets, "HeadBias", bias);
+            p = bias + model.HeadOutputs;
+            RecordOutputValue = record = Aligned(record);
             record += model.HeadOutputs;
         }
         else
         {
-            RecordOutput = layers[layers.Count - 1].RecordH;
+            RecordOutputValue = layers[layers.Count - 1].RecordH;
         }
 
         ParameterCount = p;
@@ -130,6 +134,25 @@ internal sealed class ModelLayout
 
     private static int Aligned(int floats) => (floats + LineFloats - 1) / LineFloats * LineFloats;
 
+    /// <summary>Adds the constant <paramref name="name"/> = <paramref name="value"/> to <paramref name="list"/> and returns it.</summary>
+    private static Offset Name(List<(string Name, int Value)> list, string name, int value)
+    {
+        list.Add((name, value));
+        return Offset.Named(name, value);
+    }
+
+    /// <summary>The constants naming where each parameter tensor starts in Parameters (and Gradients), in order.</summary>
+    public List<(string Name, int Value)> ParameterOffsets { get; } = new();
+
+    /// <summary>The constants naming each layer's parts of the state (h, and c for LSTMs).</summary>
+    public List<(string Name, int Value)> StateOffsets { get; } = new();
+
+    /// <summary>The constants naming the sections of a step record (the step's input is at 0; RecordOutput is apart).</summary>
+    public List<(string Name, int Value)> RecordOffsets { get; } = new();
+
+    /// <summary>The constants naming where each packed matrix starts in the bfloat16 snapshot's buffer.</summary>
+    public List<(string Name, int Value)> PackedOffsets { get; } = new();
+
     public ModelSpec Model { get; }
 
     /// <summary>The model's speed decisions.</summary>
@@ -146,11 +169,11 @@ internal sealed class ModelLayout
 
     public int VocabularySize => Model.HasEmbedding ? Model.Vocabulary : InputSize;
 
-    public int EmbeddingOffset { get; }
+    public Offset EmbeddingOffset { get; }
 
-    public int HeadWeight { get; }
+    public Offset HeadWeight { get; }
 
-    public int HeadBias { get; }
+    public Offset HeadBias { get; }
 
     public int ParameterCount { get; }
 
@@ -174,8 +197,11 @@ internal sealed class ModelLayout
     /// <summary>Floats before a trace's first record: the initial state, padded to whole cache lines.</summary>
     public int TraceHeader { get; }
 
-    /// <summary>Where a step's output sits in its record (the head's outputs, or the top layer's h).</summary>
-    public int RecordOutput { get; }
+    /// <summary>Where a step's output sits in its record, as generated code names it (the constant RecordOutput).</summary>
+    public Offset RecordOutput => Offset.Named("RecordOutput", RecordOutputValue.Value);
+
+    /// <summary>What RecordOutput is declared as: the head's outputs (a number), or the top layer's h (its constant).</summary>
+    public Offset RecordOutputValue { get; }
 
     /// <summary>The largest input or hidden size of any layer: a row of the gradients that flow between layers.</summary>
     public int MaxLayerWidth
@@ -210,33 +236,33 @@ internal sealed class LayerLayout
 
     public LayerModel Model { get; }
 
-    public int WeightIh { get; set; }
+    public Offset WeightIh { get; set; }
 
-    public int WeightHh { get; set; }
+    public Offset WeightHh { get; set; }
 
-    public int BiasIh { get; set; }
+    public Offset BiasIh { get; set; }
 
-    public int BiasHh { get; set; }
+    public Offset BiasHh { get; set; }
 
     /// <summary>Where W_ih's and W_hh's bfloat16 pairs start in the snapshot's packed buffer, or -1 (float weights).</summary>
-    public int PackedIh { get; set; } = -1;
+    public Offset PackedIh { get; set; } = -1;
 
-    public int PackedHh { get; set; } = -1;
+    public Offset PackedHh { get; set; } = -1;
 
     /// <summary>The layer's speed decisions (<see cref="TuningPlan.Layers"/>), set once ModelLayout has made the plan.</summary>
     public LayerTuning Tuning { get; set; } = null!;
 
-    public int Peepholes { get; set; } = -1;
+    public Offset Peepholes { get; set; } = -1;
 
-    public int StateH { get; set; }
+    public Offset StateH { get; set; }
 
-    public int StateC { get; set; }
+    public Offset StateC { get; set; }
 
-    public int RecordGates { get; set; }
+    public Offset RecordGates { get; set; }
 
-    public int RecordC { get; set; } = -1;
+    public Offset RecordC { get; set; } = -1;
 
-    public int RecordH { get; set; }
+    public Offset RecordH { get; set; }
 
-    public int RecordAux { get; set; } = -1;
+    public Offset RecordAux { get; set; } = -1;
 }

@@ -13,8 +13,10 @@ internal static class Names
     public const string Activations = "global::GenRnn.Activations";
     public const string Span = "global::System.Span<float>";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    public const string ArgumentException = "global::System.ArgumentException";
     public const string Trace = "global::GenRnn.Trace";
+
+    /// <summary>The runtime's argument checks for generated code (one copy for every model, not one per model).</summary>
+    public const string Arguments = "global::GenRnn.CompilerServices.ModelArguments";
     public const string MethodImpl = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>

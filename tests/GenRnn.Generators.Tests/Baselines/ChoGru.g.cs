@@ -26,7 +26,24 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     // Floats a traced forward pass records per step.
     private const int StepRecordSize = 64;
     private const int TraceHeader = 16;
-    private const int RecordOutput = 32;
+    // Offsets in floats, named so that the code below says which tensor or section it reaches. Parameters and Gradients
+    // share one layout (Description lists it with PyTorch's names): L<k>WeightIh, L<k>WeightHh, L<k>BiasIh and L<k>BiasHh
+    // are layer k's weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k> and bias_hh_l<k> (matrices stored transposed in blocks
+    // of 64 gate rows), L<k>Peepholes starts its peephole_i, _f and _o vectors (each HiddenSize long), and
+    // EmbeddingWeight, HeadWeight and HeadBias are embedding.weight, head.weight and head.bias.
+    private const int L0WeightIh = 0;
+    private const int L0WeightHh = 18;
+    private const int L0BiasIh = 45;
+    private const int L0BiasHh = 54;
+    // Layer k's h, and c for LSTMs, in a state.
+    private const int L0StateH = 0;
+    // Sections of a step record, which starts with the step's input: layer k's gates (activated by the forward pass,
+    // replaced by their gradients in backward), c for LSTMs, h, and for GRUs an aux vector (W_hn h + b_hn, or r * h
+    // when the reset comes before the product); RecordOutput is the step's output.
+    private const int L0RecordGates = 16;
+    private const int L0RecordH = 32;
+    private const int L0RecordAux = 48;
+    private const int RecordOutput = L0RecordH;
 
     static int global::GenRnn.IRecurrentModel<ChoGru>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<ChoGru>.OutputSize => OutputSize;
@@ -77,7 +94,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Hidden(int layer) => layer switch
         {
-            0 => AsSpan().Slice(0, 3),
+            0 => AsSpan().Slice(L0StateH, 3),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No such layer."),
         };
 
@@ -101,9 +118,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>One step over a flat state of StateSize floats.</summary>
     public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckLength(input.Length, InputSize, nameof(input));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(input.Length, InputSize, nameof(input));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
@@ -113,9 +130,9 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>One step from a token id over a flat state.</summary>
     public void Step(int token, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckToken(token, nameof(token));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckToken(token, VocabularySize, nameof(token));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -130,10 +147,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
-        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
-        int streams = states.Length / StateSize;
-        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
-        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        int streams = global::GenRnn.CompilerServices.ModelArguments.CheckStreams(inputs.Length, states.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -156,7 +170,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
@@ -172,7 +186,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Runs a sequence of token ids over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -196,8 +210,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(ChoGru), TraceHeader, StepRecordSize);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> data = trace.Begin(steps, default);
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -216,8 +230,8 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     /// <summary>Runs a sequence of token ids over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(ChoGru), TraceHeader, StepRecordSize);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> data = trace.Begin(steps, tokens);
         state.CopyTo(data);
@@ -248,18 +262,7 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
 
     private void BackwardCore(global::GenRnn.Trace trace, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> stateGradient, global::System.Span<float> inputGradients, global::System.Span<float> gradients, bool fromLogits)
     {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        trace.Validate(typeof(ChoGru), nameof(trace));
-        CheckTrace(trace);
-        int steps = trace.Steps;
-        if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
-        CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
-        if (inputGradients.Length != 0)
-        {
-            if (trace.HasTokens) throw new global::System.ArgumentException("The traced pass took token ids; their gradients go to the embedding, so pass an empty span.", nameof(inputGradients));
-            CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
-        }
-        CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckBackward(trace, typeof(ChoGru), TraceHeader, StepRecordSize, outputGradients.Length, stateGradient.Length, inputGradients.Length, gradients.Length, InputSize, StateSize, OutputSize, ParameterCount);
         trace.MarkConsumed();
 
         global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
@@ -288,51 +291,6 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
         carry.CopyTo(stateGradient);
     }
 
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void CheckLength(int actual, int expected, string name)
-    {
-        if (actual != expected) ThrowLength(actual, expected, name);
-    }
-
-    // Kept out of line so the checks on the hot path stay small.
-    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowLength(int actual, int expected, string name)
-    {
-        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
-    }
-
-    private static int CheckSequence(int inputs, int state, int outputs)
-    {
-        if (inputs == 0 || inputs % InputSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of InputSize ({InputSize}) floats, got {inputs}.", nameof(inputs));
-        int steps = inputs / InputSize;
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, steps * OutputSize, nameof(outputs));
-        return steps;
-    }
-
-    private static void CheckToken(int token, string name)
-    {
-        if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $"Token ids must be in [0, {VocabularySize}).");
-    }
-
-    private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)
-    {
-        if (tokens.IsEmpty) throw new global::System.ArgumentException("Expected at least one token.", nameof(tokens));
-        for (int t = 0; t < tokens.Length; t++)
-        {
-            if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $"Token at position {t} is outside [0, {VocabularySize}).");
-        }
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));
-    }
-
-    private static void CheckTrace(global::GenRnn.Trace trace)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(ChoGru) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
-    }
-
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
     private static void LoadToken(ref float p, int token, ref float rec)
     {
@@ -351,18 +309,18 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
         global::System.Span<float> hidden = global::GenRnn.AlignedArray.Slice(stackalloc float[9 + global::GenRnn.AlignedArray.Padding], 9);
         ref float gh = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden);
-        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 45), ref gates);
-        Gemv_2x9s9(ref p, ref x, ref gates);
-        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
-        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 54), ref gh);
-        Gemv_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref h, ref gh);
+        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasIh), ref gates);
+        Gemv_2x9s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref x, ref gates);
+        ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordAux);
+        Copy_9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasHh), ref gh);
+        Gemv_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref h, ref gh);
         Layer0Reset(ref gates, ref gh, ref h, ref rh);
-        Gemv_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
-        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref gh, ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        Gemv_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh + 6), ref rh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gh, 6));
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates), ref gh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH));
     }
 
     // r = s(x_r + h_r), z = s(x_z + h_z); rh = r h feeds the n block of W_hh
@@ -400,39 +358,39 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float dh = ref carry;
+        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L0StateH);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 64);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 64);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH - StepRecordSize + t * StepRecordSize);
             Acc_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 3), ref dh);
             ref float drh = ref scratch;
             Layer0Gradient(ref gates, ref hPrev, ref dh, ref drh);
-            GemvT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 24), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 6), ref drh);
+            GemvT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh + 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 6), ref drh);
             Layer0ResetGradient(ref gates, ref hPrev, ref drh, ref dh);
-            GemvT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18), ref gates, ref dh);
+            GemvT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 45), steps);
-        GerT_2x9s9(ref g, ref x0, ref da0, steps);
-        ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
-        ref float rh0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
-        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 54), steps);
-        Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h0, ref da0);
-        GerT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 18), ref h1, ref da1, steps - 1);
-        GerT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 24), ref rh0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 6), steps);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordGates);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader);
+        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasIh), steps);
+        GerT_2x9s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightIh), ref x0, ref da0, steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + StepRecordSize + L0RecordGates);
+        ref float rh0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordAux);
+        SumRows_9(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasHh), steps);
+        Ger_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h0, ref da0);
+        GerT_3x6s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h1, ref da1, steps - 1);
+        GerT_3x3s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh + 6), ref rh0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 6), steps);
         if (wantDx)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 64);
-                GemvT_2x9s9(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 2));
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
+                GemvT_2x9s9(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 2));
             }
         }
     }

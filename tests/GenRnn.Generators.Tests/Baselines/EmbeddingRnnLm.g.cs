@@ -26,6 +26,25 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     // Floats a traced forward pass records per step.
     private const int StepRecordSize = 64;
     private const int TraceHeader = 16;
+    // Offsets in floats, named so that the code below says which tensor or section it reaches. Parameters and Gradients
+    // share one layout (Description lists it with PyTorch's names): L<k>WeightIh, L<k>WeightHh, L<k>BiasIh and L<k>BiasHh
+    // are layer k's weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k> and bias_hh_l<k> (matrices stored transposed in blocks
+    // of 64 gate rows), L<k>Peepholes starts its peephole_i, _f and _o vectors (each HiddenSize long), and
+    // EmbeddingWeight, HeadWeight and HeadBias are embedding.weight, head.weight and head.bias.
+    private const int EmbeddingWeight = 0;
+    private const int L0WeightIh = 15;
+    private const int L0WeightHh = 27;
+    private const int L0BiasIh = 43;
+    private const int L0BiasHh = 47;
+    private const int HeadWeight = 51;
+    private const int HeadBias = 71;
+    // Layer k's h, and c for LSTMs, in a state.
+    private const int L0StateH = 0;
+    // Sections of a step record, which starts with the step's input: layer k's gates (activated by the forward pass,
+    // replaced by their gradients in backward), c for LSTMs, h, and for GRUs an aux vector (W_hn h + b_hn, or r * h
+    // when the reset comes before the product); RecordOutput is the step's output.
+    private const int L0RecordGates = 16;
+    private const int L0RecordH = 32;
     private const int RecordOutput = 48;
 
     static int global::GenRnn.IRecurrentModel<EmbeddingRnnLm>.InputSize => InputSize;
@@ -77,7 +96,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Hidden(int layer) => layer switch
         {
-            0 => AsSpan().Slice(0, 4),
+            0 => AsSpan().Slice(L0StateH, 4),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No such layer."),
         };
 
@@ -101,9 +120,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>One step over a flat state of StateSize floats.</summary>
     public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckLength(input.Length, InputSize, nameof(input));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(input.Length, InputSize, nameof(input));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
@@ -113,9 +132,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>One step from a token id over a flat state.</summary>
     public void Step(int token, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckToken(token, nameof(token));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckToken(token, VocabularySize, nameof(token));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -130,10 +149,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
-        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
-        int streams = states.Length / StateSize;
-        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
-        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        int streams = global::GenRnn.CompilerServices.ModelArguments.CheckStreams(inputs.Length, states.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -156,7 +172,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
@@ -172,7 +188,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Runs a sequence of token ids over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -196,8 +212,8 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(EmbeddingRnnLm), TraceHeader, StepRecordSize);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> data = trace.Begin(steps, default);
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -216,8 +232,8 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     /// <summary>Runs a sequence of token ids over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(EmbeddingRnnLm), TraceHeader, StepRecordSize);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> data = trace.Begin(steps, tokens);
         state.CopyTo(data);
@@ -248,18 +264,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
 
     private void BackwardCore(global::GenRnn.Trace trace, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> stateGradient, global::System.Span<float> inputGradients, global::System.Span<float> gradients, bool fromLogits)
     {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        trace.Validate(typeof(EmbeddingRnnLm), nameof(trace));
-        CheckTrace(trace);
-        int steps = trace.Steps;
-        if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
-        CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
-        if (inputGradients.Length != 0)
-        {
-            if (trace.HasTokens) throw new global::System.ArgumentException("The traced pass took token ids; their gradients go to the embedding, so pass an empty span.", nameof(inputGradients));
-            CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
-        }
-        CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckBackward(trace, typeof(EmbeddingRnnLm), TraceHeader, StepRecordSize, outputGradients.Length, stateGradient.Length, inputGradients.Length, gradients.Length, InputSize, StateSize, OutputSize, ParameterCount);
         trace.MarkConsumed();
 
         global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
@@ -283,7 +288,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             for (int t = 0; t < steps; t++)
             {
                 ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
         }
         // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
@@ -296,61 +301,16 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             global::System.ReadOnlySpan<int> tokens = trace.Tokens;
             for (int t = 0; t < steps; t++)
             {
-                Acc_3(ref rowsB[t * InputSize], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0 + tokens[t] * InputSize));
+                Acc_3(ref rowsB[t * InputSize], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, EmbeddingWeight + tokens[t] * InputSize));
             }
         }
         carry.CopyTo(stateGradient);
     }
 
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void CheckLength(int actual, int expected, string name)
-    {
-        if (actual != expected) ThrowLength(actual, expected, name);
-    }
-
-    // Kept out of line so the checks on the hot path stay small.
-    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowLength(int actual, int expected, string name)
-    {
-        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
-    }
-
-    private static int CheckSequence(int inputs, int state, int outputs)
-    {
-        if (inputs == 0 || inputs % InputSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of InputSize ({InputSize}) floats, got {inputs}.", nameof(inputs));
-        int steps = inputs / InputSize;
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, steps * OutputSize, nameof(outputs));
-        return steps;
-    }
-
-    private static void CheckToken(int token, string name)
-    {
-        if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $"Token ids must be in [0, {VocabularySize}).");
-    }
-
-    private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)
-    {
-        if (tokens.IsEmpty) throw new global::System.ArgumentException("Expected at least one token.", nameof(tokens));
-        for (int t = 0; t < tokens.Length; t++)
-        {
-            if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $"Token at position {t} is outside [0, {VocabularySize}).");
-        }
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));
-    }
-
-    private static void CheckTrace(global::GenRnn.Trace trace)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(EmbeddingRnnLm) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
-    }
-
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
     private static void LoadToken(ref float p, int token, ref float rec)
     {
-        Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0 + token * InputSize), ref rec);
+        Copy_3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, EmbeddingWeight + token * InputSize), ref rec);
     }
 
     // One step through every layer and the head; x is the step's input, rec its record, s the state (updated).
@@ -358,17 +318,17 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
-        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
+        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput));
     }
 
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        Affine_3_4x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 43), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 47), ref gates);
-        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+        Affine_3_4x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasIh), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasHh), ref gates);
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH));
     }
 
     // h' = tanh(a)
@@ -390,34 +350,34 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float dh = ref carry;
+        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L0StateH);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 64);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 64);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH - StepRecordSize + t * StepRecordSize);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref dh, ref gates);
-            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 27), ref gates, ref dh);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref dh, ref gates);
+            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 43), steps);
-        GerT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 15), ref x0, ref da0, steps);
-        ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
-        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 47), steps);
-        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h0, ref da0);
-        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 27), ref h1, ref da1, steps - 1);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordGates);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasIh), steps);
+        GerT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightIh), ref x0, ref da0, steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + StepRecordSize + L0RecordGates);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasHh), steps);
+        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h0, ref da0);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 64);
-                GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 15), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
+                GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
             }
         }
     }
@@ -438,8 +398,8 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadForward(ref float p, ref float h, ref float y)
     {
-        Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 71), ref y);
-        Gemv_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 51), ref h, ref y);
+        Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref y);
+        Gemv_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
         // Subtracting the maximum keeps exp from overflowing.
         float max = y;
         for (int n = 1; n < 5; n++) max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref y, n));
@@ -469,9 +429,9 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
             for (int n = 0; n < 5; n++) dot += global::System.Runtime.CompilerServices.Unsafe.Add(ref y, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, n);
             for (int n = 0; n < 5; n++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, n) * (global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, n) - dot);
         }
-        Acc_5(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 71));
-        Ger_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 51), ref h, ref dz);
-        GemvT_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 51), ref dz, ref dh);
+        Acc_5(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadBias));
+        Ger_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadWeight), ref h, ref dz);
+        GemvT_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref dz, ref dh);
     }
 
     // dst[n] = a[n], n < 5

@@ -26,7 +26,33 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     // Floats a traced forward pass records per step.
     private const int StepRecordSize = 192;
     private const int TraceHeader = 48;
-    private const int RecordOutput = 160;
+    // Offsets in floats, named so that the code below says which tensor or section it reaches. Parameters and Gradients
+    // share one layout (Description lists it with PyTorch's names): L<k>WeightIh, L<k>WeightHh, L<k>BiasIh and L<k>BiasHh
+    // are layer k's weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k> and bias_hh_l<k> (matrices stored transposed in blocks
+    // of 64 gate rows), L<k>Peepholes starts its peephole_i, _f and _o vectors (each HiddenSize long), and
+    // EmbeddingWeight, HeadWeight and HeadBias are embedding.weight, head.weight and head.bias.
+    private const int L0WeightIh = 0;
+    private const int L0WeightHh = 12;
+    private const int L0BiasIh = 28;
+    private const int L0BiasHh = 32;
+    private const int L1WeightIh = 36;
+    private const int L1WeightHh = 308;
+    private const int L1BiasIh = 1464;
+    private const int L1BiasHh = 1532;
+    private const int L1Peepholes = 1600;
+    // Layer k's h, and c for LSTMs, in a state.
+    private const int L0StateH = 0;
+    private const int L1StateH = 4;
+    private const int L1StateC = 21;
+    // Sections of a step record, which starts with the step's input: layer k's gates (activated by the forward pass,
+    // replaced by their gradients in backward), c for LSTMs, h, and for GRUs an aux vector (W_hn h + b_hn, or r * h
+    // when the reset comes before the product); RecordOutput is the step's output.
+    private const int L0RecordGates = 16;
+    private const int L0RecordH = 32;
+    private const int L1RecordGates = 48;
+    private const int L1RecordC = 128;
+    private const int L1RecordH = 160;
+    private const int RecordOutput = L1RecordH;
 
     static int global::GenRnn.IRecurrentModel<RnnPeepholeStack>.InputSize => InputSize;
     static int global::GenRnn.IRecurrentModel<RnnPeepholeStack>.OutputSize => OutputSize;
@@ -77,8 +103,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Hidden(int layer) => layer switch
         {
-            0 => AsSpan().Slice(0, 4),
-            1 => AsSpan().Slice(4, 17),
+            0 => AsSpan().Slice(L0StateH, 4),
+            1 => AsSpan().Slice(L1StateH, 17),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No such layer."),
         };
 
@@ -86,7 +112,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Cell(int layer) => layer switch
         {
-            1 => AsSpan().Slice(21, 17),
+            1 => AsSpan().Slice(L1StateC, 17),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No LSTM layer with a cell state at this index."),
         };
 
@@ -103,9 +129,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>One step over a flat state of StateSize floats.</summary>
     public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckLength(input.Length, InputSize, nameof(input));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(input.Length, InputSize, nameof(input));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
@@ -115,9 +141,9 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>One step from a token id over a flat state.</summary>
     public void Step(int token, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckToken(token, nameof(token));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckToken(token, VocabularySize, nameof(token));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -132,10 +158,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
-        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
-        int streams = states.Length / StateSize;
-        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
-        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        int streams = global::GenRnn.CompilerServices.ModelArguments.CheckStreams(inputs.Length, states.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -158,7 +181,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
@@ -174,7 +197,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>Runs a sequence of token ids over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -198,8 +221,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(RnnPeepholeStack), TraceHeader, StepRecordSize);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> data = trace.Begin(steps, default);
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -218,8 +241,8 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     /// <summary>Runs a sequence of token ids over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(RnnPeepholeStack), TraceHeader, StepRecordSize);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> data = trace.Begin(steps, tokens);
         state.CopyTo(data);
@@ -250,18 +273,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     private void BackwardCore(global::GenRnn.Trace trace, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> stateGradient, global::System.Span<float> inputGradients, global::System.Span<float> gradients, bool fromLogits)
     {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        trace.Validate(typeof(RnnPeepholeStack), nameof(trace));
-        CheckTrace(trace);
-        int steps = trace.Steps;
-        if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
-        CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
-        if (inputGradients.Length != 0)
-        {
-            if (trace.HasTokens) throw new global::System.ArgumentException("The traced pass took token ids; their gradients go to the embedding, so pass an empty span.", nameof(inputGradients));
-            CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
-        }
-        CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckBackward(trace, typeof(RnnPeepholeStack), TraceHeader, StepRecordSize, outputGradients.Length, stateGradient.Length, inputGradients.Length, gradients.Length, InputSize, StateSize, OutputSize, ParameterCount);
         trace.MarkConsumed();
 
         global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
@@ -292,51 +304,6 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
         carry.CopyTo(stateGradient);
     }
 
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void CheckLength(int actual, int expected, string name)
-    {
-        if (actual != expected) ThrowLength(actual, expected, name);
-    }
-
-    // Kept out of line so the checks on the hot path stay small.
-    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowLength(int actual, int expected, string name)
-    {
-        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
-    }
-
-    private static int CheckSequence(int inputs, int state, int outputs)
-    {
-        if (inputs == 0 || inputs % InputSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of InputSize ({InputSize}) floats, got {inputs}.", nameof(inputs));
-        int steps = inputs / InputSize;
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, steps * OutputSize, nameof(outputs));
-        return steps;
-    }
-
-    private static void CheckToken(int token, string name)
-    {
-        if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $"Token ids must be in [0, {VocabularySize}).");
-    }
-
-    private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)
-    {
-        if (tokens.IsEmpty) throw new global::System.ArgumentException("Expected at least one token.", nameof(tokens));
-        for (int t = 0; t < tokens.Length; t++)
-        {
-            if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $"Token at position {t} is outside [0, {VocabularySize}).");
-        }
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));
-    }
-
-    private static void CheckTrace(global::GenRnn.Trace trace)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(RnnPeepholeStack) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
-    }
-
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
     private static void LoadToken(ref float p, int token, ref float rec)
     {
@@ -349,17 +316,17 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
-        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref s, ref rec, reverse);
+        Layer1Forward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref s, ref rec, reverse);
     }
 
     // Layer 0: Rnn(3 -> 4); gates [4] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        Affine_3_4x4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 32), ref gates);
-        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32));
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+        Affine_3_4x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasIh), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasHh), ref gates);
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH));
     }
 
     // h' = tanh(a)
@@ -381,34 +348,34 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float dh = ref carry;
+        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L0StateH);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48 + t * 192);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -112 + t * 192);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH - StepRecordSize + t * StepRecordSize);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref dh, ref gates);
-            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref gates, ref dh);
+            Layer0Gradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref dh, ref gates);
+            GemvT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48);
-        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 28), steps);
-        GerT_3x4s4(ref g, ref x0, ref da0, steps);
-        ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 256);
-        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 32), steps);
-        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h0, ref da0);
-        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref h1, ref da1, steps - 1);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordGates);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasIh), steps);
+        GerT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightIh), ref x0, ref da0, steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + StepRecordSize + L0RecordGates);
+        SumRows_4(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasHh), steps);
+        Ger_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h0, ref da0);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 192);
-                GemvT_3x4s4(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
+                GemvT_3x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 3));
             }
         }
     }
@@ -429,10 +396,10 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4);
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
-        Affine_4_17x64x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1464), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1532), ref gates);
-        Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600));
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L1StateH);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordGates);
+        Affine_4_17x64x4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1BiasIh), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1BiasHh), ref gates);
+        Layer1Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordGates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L1StateH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L1StateC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1Peepholes));
     }
 
     // i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')
@@ -546,38 +513,38 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4);
+        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L1StateH);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 48 + t * 192);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48);
-            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 192);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordGates);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L1StateH) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordH - StepRecordSize + t * StepRecordSize);
             Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
-            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 21) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 192);
-            Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 128), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 21), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1600));
-            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 308), ref gates, ref dh);
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L1StateC) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordC - StepRecordSize + t * StepRecordSize);
+            Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordC), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L1StateC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1Peepholes), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1Peepholes));
+            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 96);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
-        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1464), steps);
-        GerT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 36), ref x0, ref da0, steps);
-        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 292), ref x0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64), steps);
-        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4);
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 208);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 288);
-        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1532), steps);
-        Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref h0, ref da0);
-        Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64));
-        GerT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 308), ref h1, ref da1, steps - 1);
-        GerT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1396), ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da1, 64), steps - 1);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordGates);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH);
+        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1BiasIh), steps);
+        GerT_4x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightIh), ref x0, ref da0, steps);
+        GerT_4x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightIh + 256), ref x0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64), steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L1StateH);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordH);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + StepRecordSize + L1RecordGates);
+        SumRows_68(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1BiasHh), steps);
+        Ger_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightHh), ref h0, ref da0);
+        Ger_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightHh + 1088), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, 64));
+        GerT_17x64s64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightHh), ref h1, ref da1, steps - 1);
+        GerT_17x4s4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1WeightHh + 1088), ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da1, 64), steps - 1);
         if (wantDx)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 192);
-                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 36), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
+                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
             }
         }
     }

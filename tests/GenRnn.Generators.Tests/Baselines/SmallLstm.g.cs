@@ -26,6 +26,26 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     // Floats a traced forward pass records per step.
     private const int StepRecordSize = 80;
     private const int TraceHeader = 16;
+    // Offsets in floats, named so that the code below says which tensor or section it reaches. Parameters and Gradients
+    // share one layout (Description lists it with PyTorch's names): L<k>WeightIh, L<k>WeightHh, L<k>BiasIh and L<k>BiasHh
+    // are layer k's weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k> and bias_hh_l<k> (matrices stored transposed in blocks
+    // of 64 gate rows), L<k>Peepholes starts its peephole_i, _f and _o vectors (each HiddenSize long), and
+    // EmbeddingWeight, HeadWeight and HeadBias are embedding.weight, head.weight and head.bias.
+    private const int L0WeightIh = 0;
+    private const int L0WeightHh = 16;
+    private const int L0BiasIh = 80;
+    private const int L0BiasHh = 96;
+    private const int HeadWeight = 112;
+    private const int HeadBias = 116;
+    // Layer k's h, and c for LSTMs, in a state.
+    private const int L0StateH = 0;
+    private const int L0StateC = 4;
+    // Sections of a step record, which starts with the step's input: layer k's gates (activated by the forward pass,
+    // replaced by their gradients in backward), c for LSTMs, h, and for GRUs an aux vector (W_hn h + b_hn, or r * h
+    // when the reset comes before the product); RecordOutput is the step's output.
+    private const int L0RecordGates = 16;
+    private const int L0RecordC = 32;
+    private const int L0RecordH = 48;
     private const int RecordOutput = 64;
 
     static int global::GenRnn.IRecurrentModel<SmallLstm>.InputSize => InputSize;
@@ -77,7 +97,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Hidden(int layer) => layer switch
         {
-            0 => AsSpan().Slice(0, 4),
+            0 => AsSpan().Slice(L0StateH, 4),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No such layer."),
         };
 
@@ -85,7 +105,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
         public global::System.Span<float> Cell(int layer) => layer switch
         {
-            0 => AsSpan().Slice(4, 4),
+            0 => AsSpan().Slice(L0StateC, 4),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "No LSTM layer with a cell state at this index."),
         };
 
@@ -102,9 +122,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>One step over a flat state of StateSize floats.</summary>
     public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckLength(input.Length, InputSize, nameof(input));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(input.Length, InputSize, nameof(input));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ForwardStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref rec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state), false);
@@ -114,9 +134,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>One step from a token id over a flat state.</summary>
     public void Step(int token, global::System.Span<float> state, global::System.Span<float> output)
     {
-        CheckToken(token, nameof(token));
-        CheckLength(state.Length, StateSize, nameof(state));
-        CheckLength(output.Length, OutputSize, nameof(output));
+        global::GenRnn.CompilerServices.ModelArguments.CheckToken(token, VocabularySize, nameof(token));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(state.Length, StateSize, nameof(state));
+        global::GenRnn.CompilerServices.ModelArguments.CheckLength(output.Length, OutputSize, nameof(output));
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(record);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -131,10 +151,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// </summary>
     public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
     {
-        if (states.Length == 0 || states.Length % StateSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of StateSize ({StateSize}) floats, got {states.Length}.", nameof(states));
-        int streams = states.Length / StateSize;
-        CheckLength(inputs.Length, streams * InputSize, nameof(inputs));
-        CheckLength(outputs.Length, streams * OutputSize, nameof(outputs));
+        int streams = global::GenRnn.CompilerServices.ModelArguments.CheckStreams(inputs.Length, states.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> records = global::GenRnn.AlignedArray.Slice(stackalloc float[1 * StepRecordSize + global::GenRnn.AlignedArray.Padding], 1 * StepRecordSize);
         ref float rec = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(records);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -157,7 +174,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Runs a sequence of input vectors over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
@@ -173,7 +190,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Runs a sequence of token ids over a flat state.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs)
     {
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> record = global::GenRnn.AlignedArray.Slice(stackalloc float[StepRecordSize + global::GenRnn.AlignedArray.Padding], StepRecordSize);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -197,8 +214,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Runs a sequence of input vectors over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        int steps = CheckSequence(inputs.Length, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(SmallLstm), TraceHeader, StepRecordSize);
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckSequence(inputs.Length, state.Length, outputs.Length, InputSize, StateSize, OutputSize);
         global::System.Span<float> data = trace.Begin(steps, default);
         state.CopyTo(data);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
@@ -217,8 +234,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     /// <summary>Runs a sequence of token ids over a flat state and records it in <paramref name="trace"/>.</summary>
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> state, global::System.Span<float> outputs, global::GenRnn.Trace trace)
     {
-        CheckTrace(trace);
-        CheckTokens(tokens, state.Length, outputs.Length);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTrace(trace, typeof(SmallLstm), TraceHeader, StepRecordSize);
+        global::GenRnn.CompilerServices.ModelArguments.CheckTokens(tokens, state.Length, outputs.Length, VocabularySize, StateSize, OutputSize);
         int steps = tokens.Length;
         global::System.Span<float> data = trace.Begin(steps, tokens);
         state.CopyTo(data);
@@ -249,18 +266,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
 
     private void BackwardCore(global::GenRnn.Trace trace, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> stateGradient, global::System.Span<float> inputGradients, global::System.Span<float> gradients, bool fromLogits)
     {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        trace.Validate(typeof(SmallLstm), nameof(trace));
-        CheckTrace(trace);
-        int steps = trace.Steps;
-        if (outputGradients.Length != 0) CheckLength(outputGradients.Length, steps * OutputSize, nameof(outputGradients));
-        CheckLength(stateGradient.Length, StateSize, nameof(stateGradient));
-        if (inputGradients.Length != 0)
-        {
-            if (trace.HasTokens) throw new global::System.ArgumentException("The traced pass took token ids; their gradients go to the embedding, so pass an empty span.", nameof(inputGradients));
-            CheckLength(inputGradients.Length, steps * InputSize, nameof(inputGradients));
-        }
-        CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        int steps = global::GenRnn.CompilerServices.ModelArguments.CheckBackward(trace, typeof(SmallLstm), TraceHeader, StepRecordSize, outputGradients.Length, stateGradient.Length, inputGradients.Length, gradients.Length, InputSize, StateSize, OutputSize, ParameterCount);
         trace.MarkConsumed();
 
         global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
@@ -284,7 +290,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
             for (int t = 0; t < steps; t++)
             {
                 ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
-                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
+                HeadBackward(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, t * OutputSize), fromLogits, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dzSpan), ref dTop[t * 4]);
             }
         }
         // Layer 0's input gradients go to the caller (float inputs) or to the embedding rows (tokens).
@@ -293,51 +299,6 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         Layer0Backward(ref p, ref g, ref d0, steps, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsA), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rowsB), wantDx, ref scratch);
         if (inputGradients.Length != 0) rowsB.Slice(0, steps * InputSize).CopyTo(inputGradients);
         carry.CopyTo(stateGradient);
-    }
-
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void CheckLength(int actual, int expected, string name)
-    {
-        if (actual != expected) ThrowLength(actual, expected, name);
-    }
-
-    // Kept out of line so the checks on the hot path stay small.
-    [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowLength(int actual, int expected, string name)
-    {
-        throw new global::System.ArgumentException($"Expected {expected} floats, got {actual}.", name);
-    }
-
-    private static int CheckSequence(int inputs, int state, int outputs)
-    {
-        if (inputs == 0 || inputs % InputSize != 0) throw new global::System.ArgumentException($"Expected a non-empty multiple of InputSize ({InputSize}) floats, got {inputs}.", nameof(inputs));
-        int steps = inputs / InputSize;
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, steps * OutputSize, nameof(outputs));
-        return steps;
-    }
-
-    private static void CheckToken(int token, string name)
-    {
-        if ((uint)token >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(name, token, $"Token ids must be in [0, {VocabularySize}).");
-    }
-
-    private static void CheckTokens(global::System.ReadOnlySpan<int> tokens, int state, int outputs)
-    {
-        if (tokens.IsEmpty) throw new global::System.ArgumentException("Expected at least one token.", nameof(tokens));
-        for (int t = 0; t < tokens.Length; t++)
-        {
-            if ((uint)tokens[t] >= VocabularySize) throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[t], $"Token at position {t} is outside [0, {VocabularySize}).");
-        }
-        CheckLength(state, StateSize, nameof(state));
-        CheckLength(outputs, tokens.Length * OutputSize, nameof(outputs));
-    }
-
-    private static void CheckTrace(global::GenRnn.Trace trace)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(trace);
-        if (trace.Model != typeof(SmallLstm) || trace.HeaderFloats != TraceHeader || trace.FloatsPerStep != StepRecordSize) throw new global::System.ArgumentException($"The trace was created for {trace.Model.Name}; create one with this model's CreateTrace.", nameof(trace));
     }
 
     // Writes the step's input vector into the record: an embedding row, or a one-hot vector.
@@ -352,17 +313,17 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     private static void ForwardStep(ref float p, ref float x, ref float rec, ref float s, bool reverse)
     {
         Layer0Forward(ref p, ref x, ref s, ref rec, reverse);
-        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 64));
+        HeadForward(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, RecordOutput));
     }
 
     // Layer 0: Lstm(1 -> 4); gates [16] = W_ih^T x + b_ih + W_hh^T h + b_hh, then the cell update.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Forward(ref float p, ref float x, ref float state, ref float rec, bool reverse)
     {
-        ref float h = ref state;
-        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-        Affine_1_4x16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref gates);
-        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16), ref state, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 48));
+        ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH);
+        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+        Affine_1_4x16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasIh), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0BiasHh), ref gates);
+        Layer0Update(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateH), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref state, L0StateC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordH));
     }
 
     // c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')
@@ -395,35 +356,35 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Backward(ref float p, ref float g, ref float d0, int steps, ref float carry, ref float dIn, ref float dOut, bool wantDx, ref float scratch)
     {
-        ref float dh = ref carry;
+        ref float dh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L0StateH);
         for (int t = steps - 1; t >= 0; t--)
         {
-            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16 + t * 80);
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 16);
-            ref float hPrev = ref t == 0 ? ref d0 : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -16 + t * 80);
+            ref float rec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + t * StepRecordSize);
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordGates);
+            ref float hPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH - StepRecordSize + t * StepRecordSize);
             Acc_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 4), ref dh);
-            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 4) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, -32 + t * 80);
-            Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, 32), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, 4));
-            GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref gates, ref dh);
+            ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateC) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordC - StepRecordSize + t * StepRecordSize);
+            Layer0Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L0RecordC), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L0StateC));
+            GemvT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightHh), ref gates, ref dh);
         }
 
         // The whole sequence's weight and bias gradients.
-        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 80), steps);
-        GerT_1x16s16(ref g, ref x0, ref da0, steps);
-        ref float h0 = ref d0;
-        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 64);
-        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 112);
-        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 96), steps);
-        Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h0, ref da0);
-        GerT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref h1, ref da1, steps - 1);
+        ref float da0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordGates);
+        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader);
+        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasIh), steps);
+        GerT_1x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightIh), ref x0, ref da0, steps);
+        ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L0StateH);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L0RecordH);
+        ref float da1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + StepRecordSize + L0RecordGates);
+        SumRows_16(ref da0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0BiasHh), steps);
+        Ger_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h0, ref da0);
+        GerT_4x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L0WeightHh), ref h1, ref da1, steps - 1);
         if (wantDx)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * 80);
-                GemvT_1x16s16(ref p, ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 1));
+                ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
+                GemvT_1x16s16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L0WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 1));
             }
         }
     }
@@ -461,8 +422,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadForward(ref float p, ref float h, ref float y)
     {
-        Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 116), ref y);
-        Gemv_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 112), ref h, ref y);
+        Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref y);
+        Gemv_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
     }
 
     // Head backward: dz = dy through F (or dz given as logit gradients); dW += h dz^T, db += dz, dh += W dz
@@ -470,9 +431,9 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     private static void HeadBackward(ref float p, ref float g, ref float h, ref float y, ref float dy, bool fromLogits, ref float dz, ref float dh)
     {
         Copy_1(ref dy, ref dz);
-        Acc_1(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 116));
-        Ger_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 112), ref h, ref dz);
-        GemvT_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 112), ref dz, ref dh);
+        Acc_1(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadBias));
+        Ger_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadWeight), ref h, ref dz);
+        GemvT_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref dz, ref dh);
     }
 
     // dst[n] = a[n], n < 1

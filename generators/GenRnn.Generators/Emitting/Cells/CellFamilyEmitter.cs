@@ -36,7 +36,7 @@ internal abstract partial class CellFamilyEmitter
     /// LayerNForward's gate pre-activations: gates = W_ih^T x + b_ih + W_hh^T h + b_hh in one affine kernel, weights at
     /// <paramref name="wih"/> and <paramref name="whh"/> (the bfloat16 pairs with <paramref name="bf16"/>).
     /// </summary>
-    public virtual void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, int wih, int whh, string? sweep, int blocks, bool bf16)
+    public virtual void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset wih, Offset whh, string? sweep, int blocks, bool bf16)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, i = layer.Model.InputSize;
         BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), (whh, h, "h", layer.BiasHh), "gates", bf16, sweep, blocks: blocks);
@@ -66,10 +66,10 @@ internal abstract partial class CellFamilyEmitter
     /// One step of LayerNBackward, from the last: dh (and dc) into the gate gradients written over the recorded gates,
     /// then dh_prev = W_hh da.
     /// </summary>
-    public abstract void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride);
+    public abstract void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride);
 
     /// <summary>The whole sequence's b_hh and W_hh gradients from the gate gradients (da0, da1) and states (h0, h1).</summary>
-    public virtual void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public virtual void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
         w.Line($"{k.SumRows(gh)}(ref da0, ref {At("g", layer.BiasHh)}, steps);");

@@ -16,7 +16,7 @@ internal abstract partial class CellFamilyEmitter
 internal sealed class GruEmitter : CellFamilyEmitter
 {
     /// <inheritdoc/>
-    public override void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, int wih, int whh, string? sweep, int blocks, bool bf16)
+    public override void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset wih, Offset whh, string? sweep, int blocks, bool bf16)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, i = layer.Model.InputSize;
         BlockedMatrix.WriteAffine(w, k, gh, (wih, i, "x", layer.BiasIh), null, "gates", bf16, sweep, blocks: blocks);
@@ -59,7 +59,7 @@ internal sealed class GruEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;
         w.Line($"ref float aux = ref {At("rec", layer.RecordAux)};");
@@ -69,7 +69,7 @@ internal sealed class GruEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
         // The n block of W_hh saw r * (W_hn h + b_hn): its gradient (da_n r) was written over the aux record.

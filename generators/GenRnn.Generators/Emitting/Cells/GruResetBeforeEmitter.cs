@@ -16,7 +16,7 @@ internal abstract partial class CellFamilyEmitter
 internal sealed class GruResetBeforeEmitter : CellFamilyEmitter
 {
     /// <inheritdoc/>
-    public override void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, int wih, int whh, string? sweep, int blocks, bool bf16)
+    public override void WriteForwardProducts(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset wih, Offset whh, string? sweep, int blocks, bool bf16)
     {
         int gh = layer.Model.GateSize, i = layer.Model.InputSize;
         w.Line($"{k.Copy(gh)}(ref {At("p", layer.BiasIh)}, ref gates);");
@@ -82,7 +82,7 @@ internal sealed class GruResetBeforeEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;
         w.Line("ref float drh = ref scratch;");
@@ -93,7 +93,7 @@ internal sealed class GruResetBeforeEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteRecurrentWeightGradients(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize;
         // The r and z blocks of W_hh multiply h_prev, the n block r * h_prev (recorded in aux).

@@ -74,7 +74,7 @@ internal sealed class LstmEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         LayerModel m = layer.Model;
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;

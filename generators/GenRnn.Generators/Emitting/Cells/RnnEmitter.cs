@@ -34,7 +34,7 @@ internal sealed class RnnEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
-    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, int header, int stride)
+    public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;
         w.Line($"Layer{l}Gradient(ref {At("rec", layer.RecordH)}, ref dh, ref gates);");
