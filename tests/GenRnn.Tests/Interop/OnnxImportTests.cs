@@ -7,9 +7,9 @@ using Xunit;
 namespace GenRnn.Tests.Interop;
 
 /// <summary>
-/// Single ONNX RNN, LSTM and GRU nodes imported into declared models: every reference model of Onnx/ (from
-/// /work/shared/onnx, sizes up to 64x256) gives ONNX Runtime's outputs within 1e-5; unsupported attributes, sizes and
-/// damaged files are clear errors that leave the model unchanged.
+/// Single ONNX RNN, LSTM and GRU nodes imported into declared models: every reference model of Onnx/ (the project's
+/// reference ONNX models in testdata/onnx, sizes up to 64x256) gives ONNX Runtime's outputs within 1e-5; unsupported
+/// attributes, sizes and damaged files are clear errors that leave the model unchanged.
 /// </summary>
 public sealed class OnnxImportTests
 {
