@@ -35,15 +35,7 @@ public sealed class OnnxImportTests
     };
 
     public static TheoryData<string> ReferenceModels()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Directory.GetFiles(OnnxFolder, "*.onnx").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file));
-        }
-
-        return data;
-    }
+        => new(Directory.GetFiles(OnnxFolder, "*.onnx").Order(StringComparer.Ordinal).Select(file => Path.GetFileName(file)));
 
     [Fact]
     public void Every_reference_model_is_covered()
