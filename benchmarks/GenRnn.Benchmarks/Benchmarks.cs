@@ -9,25 +9,19 @@ namespace GenRnn.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Step")]
-public class StepBenchmarks : CaseBenchmark
+public class StepBenchmarks : RuntimeComparisonBenchmark
 {
-    private OnnxRunner? _onnx;
-    private GeneratedRunner _twoCores = null!;
-
     [GlobalSetup]
     public void Setup()
     {
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
         Checks.FirstBFloat16Step(Generated);
-        _twoCores = BenchCase.CreateTwoCores(Cell, Size);
-        Checks.FirstStep(_twoCores, Reference);
-        Checks.FirstBFloat16Step(_twoCores);
-        _onnx = new OnnxRunner(Cell, Size, steps: 1, Generated);
+        CreateTwoCores();
+        Checks.FirstStep(TwoCores, Reference);
+        Checks.FirstBFloat16Step(TwoCores);
+        CreateOnnx(steps: 1);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => _onnx?.Dispose();
 
     [Benchmark(Baseline = true, Description = "GenRnn")]
     public void GeneratedStep() => Generated.Step();
@@ -36,16 +30,16 @@ public class StepBenchmarks : CaseBenchmark
     public void GeneratedStepBFloat16() => Generated.StepBFloat16();
 
     [Benchmark(Description = "GenRnn 2 cores")]
-    public void GeneratedStepTwoCores() => _twoCores.Step();
+    public void GeneratedStepTwoCores() => TwoCores.Step();
 
     [Benchmark(Description = "GenRnn bf16 2 cores")]
-    public void GeneratedStepBFloat16TwoCores() => _twoCores.StepBFloat16();
+    public void GeneratedStepBFloat16TwoCores() => TwoCores.StepBFloat16();
 
     [Benchmark(Description = "Reference")]
     public void ReferenceStep() => Reference.Step();
 
     [Benchmark(Description = "OnnxRuntime")]
-    public void OnnxRuntimeStep() => _onnx!.Step();
+    public void OnnxRuntimeStep() => Onnx.Step();
 }
 
 /// <summary>
@@ -54,36 +48,30 @@ public class StepBenchmarks : CaseBenchmark
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Sequence")]
-public class SequenceBenchmarks : CaseBenchmark
+public class SequenceBenchmarks : RuntimeComparisonBenchmark
 {
-    private OnnxRunner? _onnx;
-    private GeneratedRunner _twoCores = null!;
-
     [GlobalSetup]
     public void Setup()
     {
         CreateRunners();
         Checks.FirstStep(Generated, Reference);
         Checks.Sequence(Generated, Reference);
-        _twoCores = BenchCase.CreateTwoCores(Cell, Size);
-        Checks.Sequence(_twoCores, Reference);
-        _onnx = new OnnxRunner(Cell, Size, BenchCase.Steps, Generated);
+        CreateTwoCores();
+        Checks.Sequence(TwoCores, Reference);
+        CreateOnnx(BenchCase.Steps);
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => _onnx?.Dispose();
 
     [Benchmark(Baseline = true, Description = "GenRnn")]
     public void GeneratedForward() => Generated.Forward();
 
     [Benchmark(Description = "GenRnn 2 cores")]
-    public void GeneratedForwardTwoCores() => _twoCores.Forward();
+    public void GeneratedForwardTwoCores() => TwoCores.Forward();
 
     [Benchmark(Description = "Reference")]
     public void ReferenceForward() => Reference.Forward();
 
     [Benchmark(Description = "OnnxRuntime")]
-    public void OnnxRuntimeForward() => _onnx!.Forward();
+    public void OnnxRuntimeForward() => Onnx.Forward();
 }
 
 /// <summary>
@@ -148,5 +136,25 @@ public abstract class CaseBenchmark
         Generated = BenchCase.CreateGenerated(Cell, Size);
         Reference = new ReferenceRunner(Generated);
     }
+}
 
+/// <summary>
+/// The inference benchmarks' extra runners: the Cores = 2 twin of the generated model and ONNX Runtime, which holds
+/// native resources and so is disposed after each case.
+/// </summary>
+public abstract class RuntimeComparisonBenchmark : CaseBenchmark
+{
+    private OnnxRunner? _onnx;
+
+    protected GeneratedRunner TwoCores { get; private set; } = null!;
+
+    protected OnnxRunner Onnx => _onnx!;
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx?.Dispose();
+
+    protected void CreateTwoCores() => TwoCores = BenchCase.CreateTwoCores(Cell, Size);
+
+    /// <param name="steps">T of the ONNX model: 1 (step) or <see cref="BenchCase.Steps"/> (sequence).</param>
+    protected void CreateOnnx(int steps) => _onnx = new OnnxRunner(Cell, Size, steps, Generated);
 }

@@ -17,17 +17,13 @@ public static class Checks
     public const double GradientTolerance = 1e-5;
 
     /// <summary>First step from a zero state: output and state within <see cref="StepTolerance"/>.</summary>
-    public static void FirstStep(GeneratedRunner generated, ReferenceRunner reference)
+    public static void FirstStep(GeneratedRunner generated, ReferenceRunner reference) => FromZeroState(generated, reference, () =>
     {
-        generated.Reset();
-        reference.Reset();
         generated.Step();
         reference.Step();
         Close(generated.Output, reference.Output, StepTolerance, "the first step's output");
         Close(generated.State, reference.State, StepTolerance, "the state after the first step");
-        generated.Reset();
-        reference.Reset();
-    }
+    });
 
     /// <summary>
     /// Difference allowed between the bfloat16 snapshot's first step and the float step: each weight is rounded within
@@ -50,16 +46,12 @@ public static class Checks
     }
 
     /// <summary>A 100-step Forward from a zero state: every output within <see cref="SequenceTolerance"/>.</summary>
-    public static void Sequence(GeneratedRunner generated, ReferenceRunner reference)
+    public static void Sequence(GeneratedRunner generated, ReferenceRunner reference) => FromZeroState(generated, reference, () =>
     {
-        generated.Reset();
-        reference.Reset();
         generated.Forward();
         reference.Forward();
         Close(generated.Outputs, reference.Outputs, SequenceTolerance, "the 100-step outputs");
-        generated.Reset();
-        reference.Reset();
-    }
+    });
 
     /// <summary>One forward-backward pass: every parameter gradient within <see cref="GradientTolerance"/> of the largest.</summary>
     public static void Gradients(GeneratedRunner generated, ReferenceRunner reference)
@@ -103,6 +95,16 @@ public static class Checks
     }
 
     private static readonly List<string> Report = [];
+
+    // Both runners reset before the comparison and after it: each check starts from a zero state and leaves one.
+    private static void FromZeroState(GeneratedRunner generated, ReferenceRunner reference, Action compare)
+    {
+        generated.Reset();
+        reference.Reset();
+        compare();
+        generated.Reset();
+        reference.Reset();
+    }
 
     private static void Close(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected, double tolerance, string what)
     {

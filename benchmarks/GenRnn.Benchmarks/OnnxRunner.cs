@@ -9,7 +9,7 @@ namespace GenRnn.Benchmarks;
 /// <see cref="InferenceSession.RunWithBinding"/>, and a copy of Y_h (and Y_c) back into initial_h (initial_c).
 /// </summary>
 /// <remarks>
-/// The ONNX models carry their own random weights (see /work/shared/onnx/README.md); the benchmark loads none of
+/// The ONNX models carry their own random weights (see testdata/onnx/README.md); the benchmark loads none of
 /// GenRnn's into them, since an RNN's run time does not depend on its weight values. Correctness here means the
 /// shapes ONNX Runtime produces and that the bound run agrees with a plain <c>Run</c> on the same inputs.
 /// </remarks>

@@ -98,16 +98,7 @@ public sealed partial class ReferenceModelTests
             return Dot(y, dy) + Dot(s, ds);
         }
 
-        double Central(double[] values, int i)
-        {
-            double saved = values[i];
-            values[i] = saved + H;
-            double plus = Loss();
-            values[i] = saved - H;
-            double minus = Loss();
-            values[i] = saved;
-            return (plus - minus) / (2 * H);
-        }
+        double Central(double[] values, int i) => CentralDifference.Of(values, i, H, Loss);
 
         ReferenceTrace trace = model.CreateTrace();
         double[] sT = (double[])s0.Clone();

@@ -71,16 +71,7 @@ public class FiniteDifferenceTests
         model.ZeroGradients();
         model.Backward(trace, wy, dState, dInputs, model.Gradients);
 
-        double Numeric(float[] values, int i)
-        {
-            float saved = values[i];
-            values[i] = saved + Epsilon;
-            double plus = Loss();
-            values[i] = saved - Epsilon;
-            double minus = Loss();
-            values[i] = saved;
-            return (plus - minus) / (2 * Epsilon);
-        }
+        double Numeric(float[] values, int i) => CentralDifference.Of(values, i, Epsilon, Loss);
 
         var failures = new List<string>();
         void Compare(string what, int index, double numeric, double analytic)

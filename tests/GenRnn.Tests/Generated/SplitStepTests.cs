@@ -75,10 +75,7 @@ public sealed class SplitStepTests
     [Fact]
     public void BFloat16SnapshotEqualsOneCore()
     {
-        var model = SplitBFloat16Stack.Create();
-        var twin = OneCoreBFloat16Stack.Create();
-        Fill(model.Parameters, new Random(31));
-        model.Parameters.CopyTo(twin.Parameters, 0);
+        var (model, twin) = Twins<SplitBFloat16Stack, OneCoreBFloat16Stack>(seed: 31);
         IInferenceModel split = model.ToBFloat16(), one = twin.ToBFloat16();
         var random = new Random(32);
         const int Steps = 30;
@@ -111,8 +108,7 @@ public sealed class SplitStepTests
     public void SmallModelAgreesWithTheReference()
     {
         const int Steps = 50;
-        var model = SplitSmall.Create();
-        Fill(model.Parameters, new Random(5));
+        var model = Filled<SplitSmall>(seed: 5);
         var random = new Random(6);
         float[] inputs = Enumerable.Range(0, Steps * SplitSmall.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var state = new float[SplitSmall.StateSize];
@@ -133,8 +129,7 @@ public sealed class SplitStepTests
     [Fact]
     public void ThePartnerComputesHalves()
     {
-        var model = SplitFourBlockLstm.Create();
-        Fill(model.Parameters, new Random(3));
+        var model = Filled<SplitFourBlockLstm>(seed: 3);
         var state = new float[SplitFourBlockLstm.StateSize];
         var output = new float[SplitFourBlockLstm.OutputSize];
         var x = new float[SplitFourBlockLstm.InputSize];
@@ -158,10 +153,7 @@ public sealed class SplitStepTests
     [Fact]
     public void StepsWhileThePartnerIsTakenRunOnTheCaller()
     {
-        var model = SplitFourBlockGru.Create();
-        var twin = FourBlockGru.Create();
-        Fill(model.Parameters, new Random(8));
-        model.Parameters.CopyTo(twin.Parameters, 0);
+        var (model, twin) = Twins<SplitFourBlockGru, FourBlockGru>(seed: 8);
         using var release = new ManualResetEventSlim();
         var holder = new Holder(release);
         // Other tests' steps may hold the partner for a moment; one core: it is never free.
@@ -197,10 +189,7 @@ public sealed class SplitStepTests
     [Fact]
     public void ConcurrentStepsOnOneModelGiveEachStreamItsOwnResult()
     {
-        var model = SplitFourBlockLstm.Create();
-        var twin = FourBlockLstm.Create();
-        Fill(model.Parameters, new Random(11));
-        model.Parameters.CopyTo(twin.Parameters, 0);
+        var (model, twin) = Twins<SplitFourBlockLstm, FourBlockLstm>(seed: 11);
         const int Threads = 4, Steps = 300;
         var inputs = new float[Threads][];
         var random = new Random(12);
@@ -226,8 +215,7 @@ public sealed class SplitStepTests
     [Fact]
     public void SplitStepAndForwardAllocateNothing()
     {
-        var model = SplitStack.Create();
-        Fill(model.Parameters, new Random(2));
+        var model = Filled<SplitStack>(seed: 2);
         var state = new float[SplitStack.StateSize];
         var output = new float[SplitStack.OutputSize];
         var x = new float[SplitStack.InputSize];
@@ -270,10 +258,7 @@ public sealed class SplitStepTests
         where TOne : class, IRecurrentModel<TOne>
     {
         Assert.Equal(TOne.ParameterCount, TSplit.ParameterCount);
-        var model = TSplit.Create();
-        var twin = TOne.Create();
-        Fill(model.Parameters, new Random(21));
-        model.Parameters.CopyTo(twin.Parameters, 0);
+        var (model, twin) = Twins<TSplit, TOne>(seed: 21);
         CompareSteps(model, twin, tokens, new Random(22), steps: 40);
     }
 
@@ -303,6 +288,26 @@ public sealed class SplitStepTests
             Assert.True(expected.AsSpan().SequenceEqual(output), $"step {t}: the output differs from the one-core model's");
             Assert.True(twinState.AsSpan().SequenceEqual(state), $"step {t}: the state differs from the one-core model's");
         }
+    }
+
+    // A model with Fill's parameters for the seed.
+    private static TModel Filled<TModel>(int seed)
+        where TModel : class, IRecurrentModel<TModel>
+    {
+        var model = TModel.Create();
+        Fill(model.Parameters, new Random(seed));
+        return model;
+    }
+
+    // A Cores = 2 model with Fill's parameters for the seed, and its one-core twin holding the same parameters.
+    private static (TSplit Model, TOne Twin) Twins<TSplit, TOne>(int seed)
+        where TSplit : class, IRecurrentModel<TSplit>
+        where TOne : class, IRecurrentModel<TOne>
+    {
+        var model = Filled<TSplit>(seed);
+        var twin = TOne.Create();
+        model.Parameters.CopyTo(twin.Parameters, 0);
+        return (model, twin);
     }
 
     private static void Fill(float[] parameters, Random random)

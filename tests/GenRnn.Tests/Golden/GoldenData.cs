@@ -134,16 +134,7 @@ public sealed class GoldenData
         return state;
     }
 
-    private static TheoryData<string> Names(IEnumerable<string> names)
-    {
-        var data = new TheoryData<string>();
-        foreach (string name in names)
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
+    private static TheoryData<string> Names(IEnumerable<string> names) => new(names);
 
     private sealed class CellKindConverter : JsonConverter<CellKind>
     {

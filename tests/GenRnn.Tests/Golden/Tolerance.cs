@@ -75,21 +75,16 @@ public readonly record struct Tolerance(double Relative, double Absolute)
         }
     }
 
-    /// <summary>As the double overload, for a float buffer.</summary>
+    /// <summary>As the double overload, for a float buffer (each float widened exactly to double).</summary>
     public void AssertTensors(string quantity, ModelDescription description, IEnumerable<GoldenTensor> expected, ReadOnlySpan<float> actual)
     {
-        AssertLength(quantity, description.ParameterCount, actual.Length);
-        foreach ((ParameterTensor p, GoldenTensor e) in Match(description, expected))
+        var widened = new double[actual.Length];
+        for (int i = 0; i < actual.Length; i++)
         {
-            for (int i = 0; i < e.Data.Length; i++)
-            {
-                double a = actual[p.FlatIndex(i)];
-                if (!Accepts(e.Data[i], a))
-                {
-                    Assert.Fail(Describe($"{quantity} {p.Name}{Index(p, i)}", e.Data[i], a));
-                }
-            }
+            widened[i] = actual[i];
         }
+
+        AssertTensors(quantity, description, expected, widened);
     }
 
     private static List<(ParameterTensor Tensor, GoldenTensor Expected)> Match(ModelDescription description, IEnumerable<GoldenTensor> expected)

@@ -36,16 +36,7 @@ public sealed class OnnxExportTests
         ["embedding peephole stack tanh head"] = Check<EmbeddingPeepholeStackTanh>,
     };
 
-    public static TheoryData<string> ModelNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (string name in Models.Keys)
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> ModelNames() => new(Models.Keys);
 
     [Theory]
     [MemberData(nameof(ModelNames))]

@@ -7,9 +7,9 @@ using Xunit;
 namespace GenRnn.Tests.Interop;
 
 /// <summary>
-/// Single ONNX RNN, LSTM and GRU nodes imported into declared models: every reference model of Onnx/ (from
-/// /work/shared/onnx, sizes up to 64x256) gives ONNX Runtime's outputs within 1e-5; unsupported attributes, sizes and
-/// damaged files are clear errors that leave the model unchanged.
+/// Single ONNX RNN, LSTM and GRU nodes imported into declared models: every reference model of Onnx/ (the project's
+/// reference ONNX models in testdata/onnx, sizes up to 64x256) gives ONNX Runtime's outputs within 1e-5; unsupported
+/// attributes, sizes and damaged files are clear errors that leave the model unchanged.
 /// </summary>
 public sealed class OnnxImportTests
 {
@@ -35,15 +35,7 @@ public sealed class OnnxImportTests
     };
 
     public static TheoryData<string> ReferenceModels()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Directory.GetFiles(OnnxFolder, "*.onnx").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file));
-        }
-
-        return data;
-    }
+        => new(Directory.GetFiles(OnnxFolder, "*.onnx").Order(StringComparer.Ordinal).Select(file => Path.GetFileName(file)));
 
     [Fact]
     public void Every_reference_model_is_covered()

@@ -18,7 +18,7 @@ public partial class RnnGruSigmoid;
 [Dense(3, Activation = Activation.Tanh)]
 public partial class EmbeddingPeepholeStackTanh;
 
-// The sizes of the reference models in Onnx/ (copied from /work/shared/onnx): {cell}_i{I}_h{H}_t{T}.onnx.
+// The sizes of the project's reference ONNX models in testdata/onnx: {cell}_i{I}_h{H}_t{T}.onnx.
 [RecurrentModel, Lstm(1, 8)] public partial class OnnxLstm1x8;
 [RecurrentModel, Lstm(1, 32)] public partial class OnnxLstm1x32;
 [RecurrentModel, Lstm(8, 32)] public partial class OnnxLstm8x32;

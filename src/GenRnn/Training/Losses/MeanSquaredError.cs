@@ -15,10 +15,7 @@ public static class MeanSquaredError
     /// <returns>The weighted mean loss; 0 when nothing counts.</returns>
     /// <exception cref="ArgumentException">A length does not match or a weight is negative or not finite.</exception>
     public static float Loss(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights = default)
-    {
-        double total = Validate(predictions, targets, weights);
-        return total == 0 ? 0f : (float)(WeightedSum(predictions, targets, weights) / total);
-    }
+        => ElementwiseLoss.Loss<Squares>(predictions, targets, weights, Validate(predictions, targets, weights));
 
     /// <summary>The mean squared error over the counted elements and its gradient with respect to the predictions.</summary>
     /// <param name="predictions">The predictions x (any number of steps × outputs, flat).</param>
@@ -34,45 +31,24 @@ public static class MeanSquaredError
     {
         double total = Validate(predictions, targets, weights);
         LossArguments.RequireLength(gradients.Length, predictions.Length, "gradients (one per prediction)", nameof(gradients));
-        if (total == 0)
-        {
-            gradients.Clear();
-            return 0f;
-        }
-
-        double loss = WeightedSum(predictions, targets, weights) / total; // before gradients (possibly predictions) are written
-        TensorPrimitives.Subtract(predictions, targets, gradients);
-        if (!weights.IsEmpty)
-        {
-            TensorPrimitives.Multiply(gradients, weights, gradients);
-            LossArguments.ZeroWhereUnweighted(gradients, weights);
-        }
-
-        TensorPrimitives.Multiply(gradients, (float)(2.0 / total), gradients);
-        return (float)loss;
-    }
-
-    private static double WeightedSum(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights)
-    {
-        double sum = 0;
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            double w = weights.IsEmpty ? 1.0 : weights[i];
-            if (w == 0)
-            {
-                continue;
-            }
-
-            double d = (double)predictions[i] - targets[i];
-            sum += w * d * d;
-        }
-
-        return sum;
+        return ElementwiseLoss.LossAndGradient<Squares>(predictions, targets, gradients, weights, total, gradientScale: 2.0);
     }
 
     private static double Validate(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights)
     {
         LossArguments.RequireLength(targets.Length, predictions.Length, "targets (one per prediction)", nameof(targets));
         return LossArguments.TotalWeight(weights, predictions.Length, nameof(weights));
+    }
+
+    // ℓ = (x − y)², r = x − y.
+    private readonly struct Squares : IElementwiseLoss
+    {
+        public static double WeightedTerm(double w, float x, float y)
+        {
+            double d = (double)x - y;
+            return w * d * d;
+        }
+
+        public static void Residual(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gradients) => TensorPrimitives.Subtract(x, y, gradients);
     }
 }

@@ -17,10 +17,7 @@ public static class SigmoidBinaryCrossEntropy
     /// <returns>The weighted mean loss; 0 when nothing counts.</returns>
     /// <exception cref="ArgumentException">A length does not match, a target is outside [0, 1] or a weight is negative or not finite.</exception>
     public static float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights = default)
-    {
-        double total = Validate(logits, targets, weights);
-        return total == 0 ? 0f : (float)(WeightedSum(logits, targets, weights) / total);
-    }
+        => ElementwiseLoss.Loss<LogisticTerms>(logits, targets, weights, Validate(logits, targets, weights));
 
     /// <summary>The mean binary cross-entropy over the counted elements and its gradient with respect to the logits.</summary>
     /// <param name="logits">The logits x (any number of steps × outputs, flat).</param>
@@ -36,41 +33,7 @@ public static class SigmoidBinaryCrossEntropy
     {
         double total = Validate(logits, targets, weights);
         LossArguments.RequireLength(gradients.Length, logits.Length, "gradients (one per logit)", nameof(gradients));
-        if (total == 0)
-        {
-            gradients.Clear();
-            return 0f;
-        }
-
-        double loss = WeightedSum(logits, targets, weights) / total; // before gradients (possibly logits) are written
-        TensorPrimitives.Sigmoid(logits, gradients);
-        TensorPrimitives.Subtract(gradients, targets, gradients);
-        if (!weights.IsEmpty)
-        {
-            TensorPrimitives.Multiply(gradients, weights, gradients);
-            LossArguments.ZeroWhereUnweighted(gradients, weights);
-        }
-
-        TensorPrimitives.Multiply(gradients, (float)(1.0 / total), gradients);
-        return (float)loss;
-    }
-
-    private static double WeightedSum(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights)
-    {
-        double sum = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            double w = weights.IsEmpty ? 1.0 : weights[i];
-            if (w == 0)
-            {
-                continue;
-            }
-
-            double x = logits[i];
-            sum += w * (Math.Max(x, 0) - x * targets[i] + Math.Log(1 + Math.Exp(-Math.Abs(x))));
-        }
-
-        return sum;
+        return ElementwiseLoss.LossAndGradient<LogisticTerms>(logits, targets, gradients, weights, total, gradientScale: 1.0);
     }
 
     private static double Validate(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, ReadOnlySpan<float> weights)
@@ -78,5 +41,21 @@ public static class SigmoidBinaryCrossEntropy
         LossArguments.RequireLength(targets.Length, logits.Length, "targets (one per logit)", nameof(targets));
         LossArguments.RequireProbabilities(targets, nameof(targets));
         return LossArguments.TotalWeight(weights, logits.Length, nameof(weights));
+    }
+
+    // ℓ = max(x, 0) − x·y + log(1 + e^−|x|), r = σ(x) − y.
+    private readonly struct LogisticTerms : IElementwiseLoss
+    {
+        public static double WeightedTerm(double w, float x, float y)
+        {
+            double v = x;
+            return w * (Math.Max(v, 0) - v * y + Math.Log(1 + Math.Exp(-Math.Abs(v))));
+        }
+
+        public static void Residual(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gradients)
+        {
+            TensorPrimitives.Sigmoid(x, gradients);
+            TensorPrimitives.Subtract(gradients, y, gradients);
+        }
     }
 }
