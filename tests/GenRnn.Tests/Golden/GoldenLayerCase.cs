@@ -6,35 +6,8 @@ namespace GenRnn.Tests.Golden;
 /// A layer case: one or two stacked recurrent layers without a head. Loss = sum(y⊙dy) + Σ_l sum(hT_l⊙dhT_l) +
 /// Σ_l sum(cT_l⊙dcT_l).
 /// </summary>
-public sealed class GoldenLayerCase
+public sealed class GoldenLayerCase : GoldenCellCase
 {
-    /// <summary>Case name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The golden name of every layer's cell (<c>lstm</c>, <c>gru_cho</c>, <c>mut1</c>, ...).</summary>
-    [JsonPropertyName("cell")]
-    public required string CellName { get; init; }
-
-    /// <summary>The generalised LSTM's options (variants file).</summary>
-    public GoldenLstmOptions? Options { get; init; }
-
-    /// <summary>The gate blocks each tensor stacks (variants file, MUT cells).</summary>
-    public Dictionary<string, string>? Rows { get; init; }
-
-    /// <summary>Whether every layer has a reverse direction (variants file).</summary>
-    public bool Bidirectional { get; init; }
-
-    /// <summary>The cell of every layer, or null when GenRnn has none for the case yet.</summary>
-    [JsonIgnore]
-    public CellKind? Kind => GoldenVariant.Kind(CellName, Options);
-
-    /// <summary>The cell of every layer.</summary>
-    [JsonIgnore]
-    public CellKind Cell => Kind ?? throw new NotSupportedException($"GenRnn has no cell for the golden case {Name}.");
-
-    /// <summary>Gate blocks in PyTorch's order, e.g. <c>i,f,g,o</c> (absent for MUT cells).</summary>
-    public string? GateOrder { get; init; }
-
     /// <summary>I, inputs per step of the bottom layer.</summary>
     public required int InputSize { get; init; }
 

@@ -1,40 +1,11 @@
-using System.Text.Json.Serialization;
-
 namespace GenRnn.Tests.Golden;
 
 /// <summary>
 /// A model case: embedding, one recurrent layer, linear head, softmax cross-entropy (natural log) averaged over the
 /// steps that have targets; h0 = c0 = 0.
 /// </summary>
-public sealed class GoldenModelCase
+public sealed class GoldenModelCase : GoldenCellCase
 {
-    /// <summary>Case name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The golden name of the recurrent layer's cell.</summary>
-    [JsonPropertyName("cell")]
-    public required string CellName { get; init; }
-
-    /// <summary>The generalised LSTM's options (variants file).</summary>
-    public GoldenLstmOptions? Options { get; init; }
-
-    /// <summary>The gate blocks each tensor stacks (variants file, MUT cells).</summary>
-    public Dictionary<string, string>? Rows { get; init; }
-
-    /// <summary>Whether the layer has a reverse direction (variants file).</summary>
-    public bool Bidirectional { get; init; }
-
-    /// <summary>The recurrent layer's cell, or null when GenRnn has none for the case yet.</summary>
-    [JsonIgnore]
-    public CellKind? Kind => GoldenVariant.Kind(CellName, Options);
-
-    /// <summary>The recurrent layer's cell.</summary>
-    [JsonIgnore]
-    public CellKind Cell => Kind ?? throw new NotSupportedException($"GenRnn has no cell for the golden case {Name}.");
-
-    /// <summary>Gate blocks in PyTorch's order (absent for GRU and MUT cells in the variants file).</summary>
-    public string? GateOrder { get; init; }
-
     /// <summary>V, the embedding's vocabulary.</summary>
     public required int Vocab { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using GenRnn.Generators.Model;
 using static GenRnn.Generators.Emitting.CellEmitter;
 
@@ -49,20 +50,9 @@ internal sealed class LstmEmitter : CellFamilyEmitter
             }
 
             w.Line($"var hn = {(gates.Output ? "o * " : "")}{v.Tanh("cn")};");
-            if (gates.Input)
+            foreach ((int at, string value) in gates.Present("i", "f", "gg", "o"))
             {
-                w.Line(v.Store("gates", $"n + {gates.I}", "i"));
-            }
-
-            if (gates.Forget)
-            {
-                w.Line(v.Store("gates", $"n + {gates.F}", "f"));
-            }
-
-            w.Line(v.Store("gates", $"n + {gates.G}", "gg"));
-            if (gates.Output)
-            {
-                w.Line(v.Store("gates", $"n + {gates.O}", "o"));
+                w.Line(v.Store("gates", $"n + {at}", value));
             }
 
             w.Line(v.Store("c", "n", "cn"));
@@ -96,20 +86,9 @@ internal sealed class LstmEmitter : CellFamilyEmitter
         w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc{(peephole ? ", ref float peep, ref float dpeep" : "")})");
         Loops.Elementwise(w, h, v =>
         {
-            if (gates.Input)
+            foreach ((int at, string value) in gates.Present("i", "f", "gg", "o"))
             {
-                w.Line($"var i = {v.Load("gates", $"n + {gates.I}")};");
-            }
-
-            if (gates.Forget)
-            {
-                w.Line($"var f = {v.Load("gates", $"n + {gates.F}")};");
-            }
-
-            w.Line($"var gg = {v.Load("gates", $"n + {gates.G}")};");
-            if (gates.Output)
-            {
-                w.Line($"var o = {v.Load("gates", $"n + {gates.O}")};");
+                w.Line($"var {value} = {v.Load("gates", $"n + {at}")};");
             }
 
             w.Line($"var ct = {v.Load("recC", "n")};");
@@ -134,20 +113,9 @@ internal sealed class LstmEmitter : CellFamilyEmitter
             }
 
             w.Line($"var dag = dct * {(gates.Input ? "i * " : "")}({v.One} - gg * gg);");
-            if (gates.Input)
+            foreach ((int at, string value) in gates.Present("dai", "daf", "dag", "dao"))
             {
-                w.Line(v.Store("gates", $"n + {gates.I}", "dai"));
-            }
-
-            if (gates.Forget)
-            {
-                w.Line(v.Store("gates", $"n + {gates.F}", "daf"));
-            }
-
-            w.Line(v.Store("gates", $"n + {gates.G}", "dag"));
-            if (gates.Output)
-            {
-                w.Line(v.Store("gates", $"n + {gates.O}", "dao"));
+                w.Line(v.Store("gates", $"n + {at}", value));
             }
 
             string dcPrev = !gates.Forget ? "dct" : peephole
@@ -196,6 +164,26 @@ internal sealed class LstmEmitter : CellFamilyEmitter
         public bool Output => O >= 0;
 
         public bool Peepholes { get; }
+
+        /// <summary>Each gate that exists, in the order i, f, g, o: its offset in the gates and the name given for it.</summary>
+        public IEnumerable<(int At, string Name)> Present(string i, string f, string g, string o)
+        {
+            if (Input)
+            {
+                yield return (I, i);
+            }
+
+            if (Forget)
+            {
+                yield return (F, f);
+            }
+
+            yield return (G, g);
+            if (Output)
+            {
+                yield return (O, o);
+            }
+        }
 
         /// <summary>The update's equations, as a comment over LayerNUpdate.</summary>
         public string Equations =>
