@@ -40,6 +40,9 @@ public sealed class ReferenceAgreementTests
 
     [Fact] public void FourGateBlocksPerKernelGru() => Compare<FourBlockGru>(10, tokens: false, fromLogits: false, weightScale: 0.15);
 
+    // 1024 units: weights at about 1/sqrt(H), as the recommended initialisation draws them.
+    [Fact] public void HiddenSize1024() => Compare<Lstm16x1024>(11, tokens: false, fromLogits: false, weightScale: 0.03);
+
     [Fact] public void GateBlocksInPairsWithScalarCode() => Compare<BlockPairsScalar>(8, tokens: false, fromLogits: false, weightScale: 0.15);
 
     // Wide layers get smaller weights: at +-0.5 a 150-wide tanh RNN is chaotic and float32 rounding alone grows past

@@ -80,3 +80,9 @@ public partial class BlockPairsScalar;
 [Lstm(6, 70, InputGate = false, ForgetGate = false, OutputGate = false)]
 [Dense(outputSize: 3, Activation = Activation.Tanh)]
 public partial class GatelessOverGruTanh;
+
+// A big model: hidden size 1024 (4.4 M parameters, 17 MB of weights), end to end against the reference.
+[RecurrentModel]
+[Lstm(16, 1024)]
+[Dense(outputSize: 2, Activation = Activation.Tanh)]
+public partial class Lstm16x1024;
