@@ -310,6 +310,44 @@ public sealed class DiagnosticsTests
         Assert.DoesNotContain("ISplitStep", run.SingleSource, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("public void Step(System.ReadOnlySpan<float> input, System.Span<float> state, System.Span<float> output) { }", "Step", "a public member")]
+    [InlineData("public int InputSize;", "InputSize", "a public member")]
+    [InlineData("public float[] Parameters { get; } = new float[1];", "Parameters", "a public member")]
+    [InlineData("public struct State { }", "State", "a public member")]
+    [InlineData("public static M Create() => new M();", "Create", "a public member")]
+    [InlineData("public event System.Action? Forward;", "Forward", "a public member")]
+    [InlineData("private static void Layer0Forward() { }", "Layer0Forward", "a private helper")]
+    [InlineData("private const int L0WeightIh = 1;", "L0WeightIh", "a private helper")]
+    [InlineData("private void Copy_3() { }", "Copy_3", "a private helper")]
+    [InlineData("private int TraceHeader;", "TraceHeader", "a private helper")]
+    public void GRNN019_MemberNameClash(string member, string name, string what)
+    {
+        (Diagnostic d, GeneratorRun run) = Single($"[RecurrentModel]\n[Rnn(3, 4)]\npublic partial class M\n{{\n    {member}\n}}", "GRNN019");
+
+        AssertMessage(d, $"'{name}' in the model class 'M' has the name of {what} that GenRnn generates, so the generated code would not compile; rename it");
+        AssertAt(run, d, name);
+        Assert.Empty(run.Sources);
+        Assert.DoesNotContain(run.OutputDiagnostics, x => x.Id is "CS0102" or "CS0111");
+    }
+
+    [Fact]
+    public void MemberNameClash_IsReportedAtEveryClashingMemberOfEveryPartialDeclaration()
+    {
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), GeneratorHarness.CreateCompilation(new[]
+        {
+            ("M.cs", Header + "[RecurrentModel]\n[Rnn(3, 4)]\npublic partial class M\n{\n    public int StateSize => 1;\n}\n"),
+            ("M.More.cs", Header + "public partial class M\n{\n    public void Forward(int x) { }\n    public void Forward(long x) { }\n    public int Steps;\n}\n"),
+        }));
+
+        AssertNoGeneratorFailure(run);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("GRNN019", d.Id));
+        Assert.Equal(
+            new[] { "M.More.cs:Forward", "M.More.cs:Forward", "M.cs:StateSize" },
+            run.GeneratorDiagnostics.Select(d => $"{d.Location.GetLineSpan().Path}:{TextAt(run, d)}").Order(StringComparer.Ordinal));
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void SplittableLayerNeedsNoWarning()
     {
@@ -439,6 +477,9 @@ public sealed class DiagnosticsTests
         Assert.Equal(new TextSpan(start, located.Length), d.Location.SourceSpan);
         Assert.Equal(text.Lines.GetLinePositionSpan(d.Location.SourceSpan), lines.Span);
     }
+
+    private static string TextAt(GeneratorRun run, Diagnostic d) =>
+        run.OutputCompilation.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
 
     private static bool IsGenerated(GeneratorRun run, Diagnostic d) =>
         d.Location.SourceTree is { } tree && run.Result.GeneratedTrees.Contains(tree);

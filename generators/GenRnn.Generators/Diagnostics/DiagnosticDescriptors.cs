@@ -97,6 +97,11 @@ internal static class DiagnosticDescriptors
         "Cores = 2 has no layer to split",
         "[RecurrentModel] has Cores = 2, but no layer of '{0}' can be split between two cores (a layer needs 128 gate rows or more and must not be a reset-before GRU), so every step runs on one core; remove Cores = 2");
 
+    public static readonly DiagnosticDescriptor MemberNameClash = Error(
+        "GRNN019",
+        "Member has the name of a generated member",
+        "'{0}' in the model class '{1}' has the name of {2} that GenRnn generates, so the generated code would not compile; rename it");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

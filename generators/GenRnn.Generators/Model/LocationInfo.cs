@@ -15,7 +15,9 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
             return null;
         }
 
-        Location location = node.GetLocation();
-        return new LocationInfo(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
+        return From(node.GetLocation());
     }
+
+    public static LocationInfo From(Location location) =>
+        new(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
 }

@@ -38,6 +38,7 @@ internal static class ModelParser
         LocationInfo? modelLocation = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
 
         CheckTypeShape(symbol, context.TargetNode, modelLocation, diagnostics);
+        CheckMemberNames(symbol, diagnostics, cancellationToken);
 
         List<(AttributeData Data, SyntaxNode Syntax)>? layers = CollectLayerAttributes(symbol, cancellationToken, modelLocation, diagnostics);
         if (layers is null)
@@ -121,6 +122,32 @@ internal static class ModelParser
         if (explicitConstructors.Count > 0 && !explicitConstructors.Any(c => c.Parameters.Length == 0))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoParameterlessConstructor, location, symbol.Name));
+        }
+    }
+
+    /// <summary>
+    /// GRNN019 on every member the user declared (in any partial declaration, nested types included) whose name the
+    /// generated code declares too; the compiler would otherwise report CS0102 or CS0111 inside the generated file.
+    /// </summary>
+    private static void CheckMemberNames(INamedTypeSymbol symbol, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (ISymbol member in symbol.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared || !GeneratedNames.IsReserved(member.Name))
+            {
+                continue;
+            }
+
+            foreach (Location location in member.Locations)
+            {
+                // Only what the user wrote: not metadata, not the output of a generator.
+                if (location.IsInSource && location.SourceTree?.FilePath.IndexOf("GenRnn.Generators", System.StringComparison.Ordinal) is null or < 0)
+                {
+                    string what = GeneratedNames.IsPublic(member.Name) ? "a public member" : "a private helper";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, LocationInfo.From(location), member.Name, symbol.Name, what));
+                }
+            }
         }
     }
 

@@ -11,7 +11,10 @@ public static class PyTorchLayout
     /// <param name="tensors">The tensors to load.</param>
     /// <param name="destination">The model's parameter buffer.</param>
     /// <param name="prefix">A module prefix the names carry (e.g. <c>lstm.</c>), or empty.</param>
-    /// <exception cref="ArgumentException">A tensor is missing, unused, repeated or mis-shaped, or it or its name, shape or data is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// A tensor is missing, unused, repeated or mis-shaped, holds a NaN or an infinity, or it or its name, shape or
+    /// data is null.
+    /// </exception>
     public static void Import(ModelDescription description, IEnumerable<NamedTensor> tensors, Span<float> destination, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -53,6 +56,10 @@ public static class PyTorchLayout
             else if (t.Data.Length != p.Length)
             {
                 errors.Add($"tensor '{t.Name}' holds {t.Data.Length} values, its shape {t.ShapeText} needs {p.Length}");
+            }
+            else if (NonFinite.IndexOf(t.Data) is >= 0 and int bad)
+            {
+                errors.Add($"tensor '{t.Name}' holds a non-finite value ({t.Data[bad]} at flat index {bad}); weights must be finite");
             }
         }
 

@@ -93,7 +93,10 @@ public static class Checkpoint
     /// <param name="model">The model that receives the parameters.</param>
     /// <param name="optimizer">The optimizer that receives the saved state (the file must hold one), or null to ignore it.</param>
     /// <returns>Where training stood.</returns>
-    /// <exception cref="InvalidDataException">The file is damaged or does not fit the model or optimizer; nothing was changed.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is damaged, does not fit the model or optimizer, or holds a NaN or infinite parameter or optimizer
+    /// value; nothing was changed.
+    /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static TrainingPosition Load<TModel>(string path, TModel model, IOptimizer? optimizer)
         where TModel : class, IRecurrentModel<TModel>
@@ -109,7 +112,8 @@ public static class Checkpoint
     /// <param name="optimizer">The optimizer that receives the saved state (the file must hold one), or null to ignore it.</param>
     /// <returns>Where training stood.</returns>
     /// <exception cref="InvalidDataException">
-    /// The file is damaged or does not fit the model or optimizer; neither <paramref name="parameters"/> nor
+    /// The file is damaged, does not fit the model or optimizer, or holds a NaN or infinite parameter or optimizer
+    /// value; neither <paramref name="parameters"/> nor
     /// <paramref name="optimizer"/> was changed.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -130,6 +134,11 @@ public static class Checkpoint
         if (data.Parameters.Length != parameters.Length)
         {
             throw new InvalidDataException($"'{path}' holds {data.Parameters.Length} parameters; the destination has {parameters.Length}.");
+        }
+
+        if (NonFinite.IndexOf(data.Parameters) is >= 0 and int bad)
+        {
+            throw new InvalidDataException($"'{path}' holds a non-finite parameter ({data.Parameters[bad]} at index {bad}); parameters must be finite.");
         }
 
         if (optimizer is not null)

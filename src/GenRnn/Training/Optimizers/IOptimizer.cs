@@ -32,6 +32,9 @@ public interface IOptimizer
     /// Restores a state from <see cref="ExportState"/> (its buffers, step count and learning rate, as PyTorch's
     /// <c>load_state_dict</c>). Everything is checked before anything changes.
     /// </summary>
-    /// <exception cref="ArgumentException">The state is for another kind or configuration of optimizer or another parameter count.</exception>
+    /// <exception cref="ArgumentException">
+    /// The state is for another kind or configuration of optimizer or another parameter count, or a buffer holds a
+    /// NaN or an infinity.
+    /// </exception>
     void ImportState(OptimizerState state);
 }

@@ -126,6 +126,11 @@ public abstract class Optimizer : IOptimizer
                 throw new ArgumentException($"The state's buffer '{b.Name}' holds {b.Data?.Length ?? 0} values, this optimizer has {ParameterCount} parameters.", nameof(state));
             }
 
+            if (NonFinite.IndexOf(b.Data) is >= 0 and int bad)
+            {
+                throw new ArgumentException($"The state's buffer '{b.Name}' holds a non-finite value ({b.Data[bad]} at index {bad}); optimizer state must be finite.", nameof(state));
+            }
+
             matched[index] = b.Data;
         }
 

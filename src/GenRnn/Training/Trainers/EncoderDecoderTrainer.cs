@@ -28,12 +28,18 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
     private int[] _decoderInputs = [];
 
     /// <summary>Creates the trainer.</summary>
+    /// <exception cref="ArgumentException">
+    /// The models' state layouts differ, an optimizer has another parameter count, the start token is outside the
+    /// decoder's vocabulary, the decoder's head does not give logits or probabilities, or <paramref name="clip"/> has
+    /// an undefined mode or a threshold that is not positive. Nothing is modified when it throws.
+    /// </exception>
     public EncoderDecoderTrainer(TEncoder encoder, TDecoder decoder, IOptimizer encoderOptimizer, IOptimizer decoderOptimizer, int startToken, GradientClip clip = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(encoderOptimizer);
         ArgumentNullException.ThrowIfNull(decoderOptimizer);
+        clip.Validate(nameof(clip));
         if (TEncoder.StateSize != TDecoder.StateSize || TEncoder.LayerCount != TDecoder.LayerCount)
         {
             throw new ArgumentException($"The encoder's state ({TEncoder.StateSize} floats, {TEncoder.LayerCount} layers) must have the decoder's layout ({TDecoder.StateSize}, {TDecoder.LayerCount}).", nameof(decoder));

@@ -14,7 +14,10 @@ internal static class SampleShape
         return sample.Tokens?.Length ?? sample.Inputs!.Length / TModel.InputSize;
     }
 
-    /// <summary>Throws an ArgumentException naming the sample when it does not fit the model, loss or scenario.</summary>
+    /// <summary>
+    /// Throws an ArgumentException naming the sample when it does not fit the model, loss or scenario, or holds a NaN
+    /// or infinite input, target value or weight.
+    /// </summary>
     public static void Validate<TModel>(Sample sample, int index, LossKind loss, Scenario scenario, string parameter) where TModel : class, IRecurrentModel<TModel>
     {
         void Fail(string what) => throw new ArgumentException($"Sample {index}: {what}.", parameter);
@@ -33,6 +36,8 @@ internal static class SampleShape
         else
         {
             if (sample.Inputs!.Length % TModel.InputSize != 0) Fail($"Inputs hold {sample.Inputs.Length} floats, not a multiple of InputSize {TModel.InputSize}");
+            int bad = NonFinite.IndexOf(sample.Inputs);
+            if (bad >= 0) Fail($"Inputs[{bad}] is {sample.Inputs[bad]}; inputs must be finite");
             inputSteps = sample.Inputs.Length / TModel.InputSize;
         }
 
@@ -41,6 +46,8 @@ internal static class SampleShape
         if (classes ? sample.Classes is null : sample.Values is null) Fail(classes ? "softmax cross-entropy needs Classes" : "this loss needs Values");
         int targets = classes ? sample.Classes!.Length : sample.Values!.Length / TModel.OutputSize;
         if (!classes && sample.Values!.Length % TModel.OutputSize != 0) Fail($"Values hold {sample.Values.Length} floats, not a multiple of OutputSize {TModel.OutputSize}");
+        int badValue = loss == LossKind.MeanSquaredError ? NonFinite.IndexOf(sample.Values) : -1; // binary targets: the [0, 1] check below
+        if (badValue >= 0) Fail($"Values[{badValue}] is {sample.Values![badValue]}; targets must be finite");
         int expected = scenario switch
         {
             Scenario.ManyToMany => inputSteps,

@@ -25,6 +25,11 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     private TrainingPosition _position;
 
     /// <summary>Creates a trainer for <paramref name="model"/> updated by <paramref name="optimizer"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="optimizer"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The optimizer has another parameter count, or the loss does not fit the model's head (<c>options</c>), or an
+    /// option is out of range (named by its property). Nothing is modified when it throws.
+    /// </exception>
     public Trainer(TModel model, IOptimizer optimizer, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -244,10 +249,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
 
     private static void Validate(TrainerOptions options)
     {
-        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be at least 1.");
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
-        if (options.TruncatedSteps < 0) throw new ArgumentOutOfRangeException(nameof(options), options.TruncatedSteps, "TruncatedSteps must be 0 (full BPTT) or positive.");
-        if (options.Clip.Mode != ClipMode.None && !(options.Clip.Max >= 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Clip.Max, "The clipping threshold must be non-negative.");
+        options.Validate(); // each value is checked when set; this catches options made another way
         Activation head = TModel.Description.HeadActivation;
         bool fits = options.Loss switch
         {
