@@ -51,6 +51,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
 
         _pool = new WorkerPool(options.Threads);
         _runWorker = RunWorker;
+        InitializedParameters = options.InitializeZeroParameters && ParameterInitializer.RecommendedIfAllZero(TModel.Description, model.Parameters, options.Seed);
     }
 
     /// <summary>The model being trained.</summary>
@@ -61,6 +62,13 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
 
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Whether the constructor found the model's parameters all zero and filled them with
+    /// <see cref="ParameterInitializer.Recommended"/> seeded by <see cref="TrainerOptions.Seed"/>
+    /// (see <see cref="TrainerOptions.InitializeZeroParameters"/>).
+    /// </summary>
+    public bool InitializedParameters { get; }
 
     /// <summary>Optimizer updates made so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Updates { get; private set; }

@@ -24,7 +24,7 @@ public sealed record TrainerOptions
     /// <summary>Passes over the training set (<see cref="Trainer{TModel}.Fit"/>).</summary>
     public int Epochs { get; init; } = 10;
 
-    /// <summary>Seed of the shuffling.</summary>
+    /// <summary>Seed of the shuffling, and of the initialisation of an all-zero model (<see cref="InitializeZeroParameters"/>).</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Whether each epoch visits the training set in a new (seeded) order.</summary>
@@ -44,4 +44,13 @@ public sealed record TrainerOptions
 
     /// <summary>Where <see cref="Trainer{TModel}.Fit"/> saves a checkpoint after every epoch, or null.</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// Whether the trainer's constructor initialises a model whose parameters are all zero, as <c>TModel.Create()</c>
+    /// leaves them, with <see cref="ParameterInitializer.Recommended"/> seeded by <see cref="Seed"/> (default true).
+    /// From all-zero weights every hidden unit of a layer computes the same value and gets the same gradient, so the
+    /// layer trains as if it had one unit. A model with any non-zero parameter (initialised, imported or loaded) is
+    /// never touched; <see cref="Trainer{TModel}.InitializedParameters"/> tells which happened. False trains from zero.
+    /// </summary>
+    public bool InitializeZeroParameters { get; init; } = true;
 }
