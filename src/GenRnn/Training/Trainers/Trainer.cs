@@ -183,7 +183,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
                 sequences += _batch.Count;
                 if (Options.ReportEvery > 0 && batches % Options.ReportEvery == 0)
                 {
-                    Options.Progress?.Report(new TrainingProgress(epoch, Updates, lossSum / batches, double.NaN, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, false));
+                    Report(new TrainingProgress(epoch, Updates, lossSum / batches, double.NaN, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, false));
                 }
             }
 
@@ -209,7 +209,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             }
 
             _position = new TrainingPosition(epoch + 1, Updates, Options.Seed);
-            Options.Progress?.Report(new TrainingProgress(epoch, Updates, epochLoss, valid, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, true));
+            Report(new TrainingProgress(epoch, Updates, epochLoss, valid, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, true));
             if (Options.CheckpointPath is { } path)
             {
                 Checkpoint.Save(path, Model, Optimizer, _position);
@@ -349,6 +349,13 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         _lastUpdates.Add(_guard.Apply(loss, Updates + 1));
         Updates++;
         return loss;
+    }
+
+    /// <summary>Hands a report to <see cref="TrainerOptions.Progress"/>, then to <see cref="TrainerOptions.OnProgress"/>.</summary>
+    private void Report(TrainingProgress progress)
+    {
+        Options.Progress?.Report(progress);
+        Options.OnProgress?.Invoke(progress);
     }
 
     private void Shuffle(int[] order, int epoch)

@@ -36,8 +36,17 @@ public sealed record TrainerOptions
     /// <summary>Stop after this many epochs without a better validation loss, restoring the best parameters; 0 = never.</summary>
     public int EarlyStoppingPatience { get; init; }
 
-    /// <summary>Receives a report, on the training thread, after every <see cref="ReportEvery"/> batches and after every epoch.</summary>
+    /// <summary>
+    /// Receives a report, synchronously on the training thread (the thread that called <see cref="Trainer{TModel}.Fit"/>),
+    /// after every <see cref="ReportEvery"/> batches and after every epoch. For a lambda use <see cref="OnProgress"/>.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Called with the same reports as <see cref="Progress"/>, synchronously on the training thread, right after it:
+    /// <c>OnProgress = p => Console.WriteLine($"epoch {p.EpochsCompleted}: {p.Loss}")</c>. Both may be set.
+    /// </summary>
+    public Action<TrainingProgress>? OnProgress { get; init; }
 
     /// <summary>Batches between progress reports within an epoch; 0 = only at the end of epochs.</summary>
     public int ReportEvery { get; init; }
