@@ -49,8 +49,10 @@ public static partial class SafeTensors
     /// <param name="path">The file.</param>
     /// <param name="model">The model that receives the parameters.</param>
     /// <param name="prefix">
-    /// A module prefix that names may carry, e.g. <c>lstm.</c>: a name that starts with it is matched without it, so
-    /// <c>lstm.weight_ih_l0</c> and <c>head.weight</c> (or <c>lstm.head.weight</c>) load. Empty for none.
+    /// A module prefix that names may carry, e.g. <c>lstm.</c>: a name is the prefix followed by a tensor's name or,
+    /// failing that, the tensor's name alone, so <c>lstm.weight_ih_l0</c> and <c>head.weight</c> (or
+    /// <c>lstm.head.weight</c>) load. A file written by <see cref="Save{TModel}"/> with <c>recurrentPrefix</c> p loads
+    /// with prefix p, for every p (see <see cref="PyTorchLayout.Import"/>). Empty for none.
     /// </param>
     /// <exception cref="InvalidDataException">The file is malformed, or a tensor is missing, unused, repeated or mis-shaped (each is named).</exception>
     /// <exception cref="NotSupportedException">A tensor has a dtype other than F32, F16, BF16 or F64.</exception>

@@ -46,13 +46,19 @@ public interface IRecurrentModel<TSelf> where TSelf : class, IRecurrentModel<TSe
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
 
-    /// <summary>Loads parameters from tensors in PyTorch's layout, strictly (see <see cref="PyTorchLayout.Import"/>).</summary>
+    /// <summary>
+    /// Loads parameters from tensors in PyTorch's layout, strictly (see <see cref="PyTorchLayout.Import"/>): a name is
+    /// <paramref name="prefix"/> + the tensor's name, as <see cref="ExportParameters"/> writes it, or the bare name.
+    /// </summary>
     void ImportParameters(IEnumerable<NamedTensor> tensors, string prefix = "");
 
-    /// <summary>The parameters as tensors in PyTorch's layout.</summary>
+    /// <summary>
+    /// The parameters as tensors in PyTorch's layout, <paramref name="prefix"/> before every name exactly as given;
+    /// <see cref="ImportParameters"/> with the same prefix loads them back (see <see cref="PyTorchLayout.Export"/>).
+    /// </summary>
     List<NamedTensor> ExportParameters(string prefix = "");
 
-    /// <summary>The gradients as tensors in PyTorch's layout.</summary>
+    /// <summary>The gradients as tensors in PyTorch's layout, named as <see cref="ExportParameters"/> names them.</summary>
     List<NamedTensor> ExportGradients(string prefix = "");
 
     /// <summary>Creates a reusable trace with room for <paramref name="capacity"/> steps.</summary>

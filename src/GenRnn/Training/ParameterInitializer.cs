@@ -88,6 +88,25 @@ public static class ParameterInitializer
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="parameters"/> with <see cref="Recommended"/> if every one of them is zero (as a freshly
+    /// created model's are); leaves them alone otherwise.
+    /// </summary>
+    /// <returns>Whether the parameters were initialised.</returns>
+    internal static bool RecommendedIfAllZero(ModelDescription description, Span<float> parameters, int seed)
+    {
+        foreach (float p in parameters)
+        {
+            if (p != 0f)
+            {
+                return false; // NaN too: not a fresh model
+            }
+        }
+
+        Recommended(description, parameters, seed);
+        return true;
+    }
+
     private enum TensorRole
     {
         Embedding,

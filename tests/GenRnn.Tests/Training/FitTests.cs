@@ -35,6 +35,34 @@ public sealed class FitTests
     }
 
     [Fact]
+    public void OnProgress_takes_a_lambda_called_on_the_training_thread_after_Progress_with_increasing_positions()
+    {
+        var calls = new List<(string Who, TrainingProgress Report, int Thread)>();
+        var options = new TrainerOptions
+        {
+            BatchSize = 8, // 8 batches per epoch
+            Epochs = 3,
+            ReportEvery = 4,
+            Threads = 2,   // the second worker runs on a background thread; reports still come on the caller's
+            Progress = new ProgressCallback(p => calls.Add(("Progress", p, Environment.CurrentManagedThreadId))),
+            OnProgress = p => calls.Add(("OnProgress", p, Environment.CurrentManagedThreadId)),
+        };
+        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 0.1f), options);
+        trainer.Fit(Data);
+
+        int trainingThread = Environment.CurrentManagedThreadId;
+        Assert.All(calls, c => Assert.Equal(trainingThread, c.Thread));
+        Assert.Equal(calls.Where((_, i) => i % 2 == 0).Select(c => c.Report), calls.Where((_, i) => i % 2 == 1).Select(c => c.Report));
+        Assert.All(calls.Where((_, i) => i % 2 == 0), c => Assert.Equal("Progress", c.Who));
+        TrainingProgress[] reports = [.. calls.Where(c => c.Who == "OnProgress").Select(c => c.Report)];
+
+        Assert.Equal([4L, 8, 8, 12, 16, 16, 20, 24, 24], reports.Select(r => r.Update)); // never decreasing
+        Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2, 2], reports.Select(r => r.Epoch));          // from 0
+        Assert.Equal([0, 0, 1, 1, 1, 2, 2, 2, 3], reports.Select(r => r.EpochsCompleted)); // finished epochs
+        Assert.Equal([false, false, true, false, false, true, false, false, true], reports.Select(r => r.EndOfEpoch));
+    }
+
+    [Fact]
     public void Cosine_schedule_anneals_from_the_initial_rate()
     {
         var rates = new List<float>();

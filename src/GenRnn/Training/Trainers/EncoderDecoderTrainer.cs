@@ -27,13 +27,26 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
     private float[] _logitGradients = [];
     private int[] _decoderInputs = [];
 
-    /// <summary>Creates the trainer.</summary>
+    /// <summary>
+    /// Creates the trainer. A model whose parameters are all zero, as <c>TModel.Create()</c> leaves them, is filled with
+    /// <see cref="ParameterInitializer.Recommended"/> (the encoder seeded by <paramref name="seed"/>, the decoder by
+    /// <paramref name="seed"/> + 1) unless <paramref name="initializeZeroParameters"/> is false; a model with any
+    /// non-zero parameter is never touched (see <see cref="TrainerOptions.InitializeZeroParameters"/>).
+    /// </summary>
+    /// <param name="encoder">The encoder.</param>
+    /// <param name="decoder">The decoder; its state layout must be the encoder's.</param>
+    /// <param name="encoderOptimizer">Updates the encoder.</param>
+    /// <param name="decoderOptimizer">Updates the decoder.</param>
+    /// <param name="startToken">The decoder's first input token.</param>
+    /// <param name="clip">Clipping over both models' gradients together.</param>
+    /// <param name="seed">Seed of the initialisation of an all-zero encoder (decoder: seed + 1).</param>
+    /// <param name="initializeZeroParameters">Whether an all-zero model is initialised; false trains it from zero.</param>
     /// <exception cref="ArgumentException">
     /// The models' state layouts differ, an optimizer has another parameter count, the start token is outside the
     /// decoder's vocabulary, the decoder's head does not give logits or probabilities, or <paramref name="clip"/> has
     /// an undefined mode or a threshold that is not positive. Nothing is modified when it throws.
     /// </exception>
-    public EncoderDecoderTrainer(TEncoder encoder, TDecoder decoder, IOptimizer encoderOptimizer, IOptimizer decoderOptimizer, int startToken, GradientClip clip = default)
+    public EncoderDecoderTrainer(TEncoder encoder, TDecoder decoder, IOptimizer encoderOptimizer, IOptimizer decoderOptimizer, int startToken, GradientClip clip = default, int seed = 1, bool initializeZeroParameters = true)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(decoder);
@@ -58,7 +71,15 @@ public sealed class EncoderDecoderTrainer<TEncoder, TDecoder>
         _encoderTrace = encoder.CreateTrace(16);
         _decoderTrace = decoder.CreateTrace(16);
         _guard = new UpdateGuard(clip, (encoder.Parameters, encoder.Gradients, encoderOptimizer), (decoder.Parameters, decoder.Gradients, decoderOptimizer));
+        InitializedEncoder = initializeZeroParameters && ParameterInitializer.RecommendedIfAllZero(TEncoder.Description, encoder.Parameters, seed);
+        InitializedDecoder = initializeZeroParameters && ParameterInitializer.RecommendedIfAllZero(TDecoder.Description, decoder.Parameters, unchecked(seed + 1));
     }
+
+    /// <summary>Whether the constructor found the encoder's parameters all zero and initialised them.</summary>
+    public bool InitializedEncoder { get; }
+
+    /// <summary>Whether the constructor found the decoder's parameters all zero and initialised them.</summary>
+    public bool InitializedDecoder { get; }
 
     /// <summary>The encoder.</summary>
     public TEncoder Encoder { get; }

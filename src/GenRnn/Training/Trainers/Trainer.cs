@@ -56,6 +56,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
 
         _pool = new WorkerPool(options.Threads);
         _runWorker = RunWorker;
+        InitializedParameters = options.InitializeZeroParameters && ParameterInitializer.RecommendedIfAllZero(TModel.Description, model.Parameters, options.Seed);
     }
 
     /// <summary>The model being trained.</summary>
@@ -66,6 +67,13 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
 
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Whether the constructor found the model's parameters all zero and filled them with
+    /// <see cref="ParameterInitializer.Recommended"/> seeded by <see cref="TrainerOptions.Seed"/>
+    /// (see <see cref="TrainerOptions.InitializeZeroParameters"/>).
+    /// </summary>
+    public bool InitializedParameters { get; }
 
     /// <summary>Optimizer updates made so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Updates { get; private set; }
@@ -180,7 +188,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
                 sequences += _batch.Count;
                 if (Options.ReportEvery > 0 && batches % Options.ReportEvery == 0)
                 {
-                    Options.Progress?.Report(new TrainingProgress(epoch, Updates, lossSum / batches, double.NaN, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, false));
+                    Report(new TrainingProgress(epoch, Updates, lossSum / batches, double.NaN, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, false));
                 }
             }
 
@@ -206,7 +214,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
             }
 
             _position = new TrainingPosition(epoch + 1, Updates, Options.Seed);
-            Options.Progress?.Report(new TrainingProgress(epoch, Updates, epochLoss, valid, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, true));
+            Report(new TrainingProgress(epoch, Updates, epochLoss, valid, sequences / watch.Elapsed.TotalSeconds, Optimizer.LearningRate, true));
             if (Options.CheckpointPath is { } path)
             {
                 Checkpoint.Save(path, Model, Optimizer, _position);
@@ -343,6 +351,13 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         _lastUpdates.Add(_guard.Apply(loss, Updates + 1));
         Updates++;
         return loss;
+    }
+
+    /// <summary>Hands a report to <see cref="TrainerOptions.Progress"/>, then to <see cref="TrainerOptions.OnProgress"/>.</summary>
+    private void Report(TrainingProgress progress)
+    {
+        Options.Progress?.Report(progress);
+        Options.OnProgress?.Invoke(progress);
     }
 
     private void Shuffle(int[] order, int epoch)

@@ -77,7 +77,7 @@ public sealed record TrainerOptions
         init => _epochs = RequireAtLeast(value, 0, nameof(Epochs), "Epochs must be 0 or more.");
     }
 
-    /// <summary>Seed of the shuffling (any value).</summary>
+    /// <summary>Seed of the shuffling, and of the initialisation of an all-zero model (<see cref="InitializeZeroParameters"/>).</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Whether each epoch visits the training set in a new (seeded) order.</summary>
@@ -101,8 +101,17 @@ public sealed record TrainerOptions
         init => _earlyStoppingPatience = RequireAtLeast(value, 0, nameof(EarlyStoppingPatience), "EarlyStoppingPatience must be 0 (never stop early) or positive.");
     }
 
-    /// <summary>Receives a report, on the training thread, after every <see cref="ReportEvery"/> batches and after every epoch.</summary>
+    /// <summary>
+    /// Receives a report, synchronously on the training thread (the thread that called <see cref="Trainer{TModel}.Fit"/>),
+    /// after every <see cref="ReportEvery"/> batches and after every epoch. For a lambda use <see cref="OnProgress"/>.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Called with the same reports as <see cref="Progress"/>, synchronously on the training thread, right after it:
+    /// <c>OnProgress = p => Console.WriteLine($"epoch {p.EpochsCompleted}: {p.Loss}")</c>. Both may be set.
+    /// </summary>
+    public Action<TrainingProgress>? OnProgress { get; init; }
 
     /// <summary>Batches between progress reports within an epoch; 0 = only at the end of epochs.</summary>
     public int ReportEvery
@@ -125,6 +134,15 @@ public sealed record TrainerOptions
             _checkpointPath = value;
         }
     }
+
+    /// <summary>
+    /// Whether the trainer's constructor initialises a model whose parameters are all zero, as <c>TModel.Create()</c>
+    /// leaves them, with <see cref="ParameterInitializer.Recommended"/> seeded by <see cref="Seed"/> (default true).
+    /// From all-zero weights every hidden unit of a layer computes the same value and gets the same gradient, so the
+    /// layer trains as if it had one unit. A model with any non-zero parameter (initialised, imported or loaded) is
+    /// never touched; <see cref="Trainer{TModel}.InitializedParameters"/> tells which happened. False trains from zero.
+    /// </summary>
+    public bool InitializeZeroParameters { get; init; } = true;
 
     /// <summary>
     /// Checks every value again (they are checked when set; this catches options made some other way, for example
