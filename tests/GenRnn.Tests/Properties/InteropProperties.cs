@@ -12,7 +12,8 @@ namespace GenRnn.Tests.Properties;
 /// </summary>
 public sealed class InteropProperties
 {
-    private const int Iterations = 300;
+    // 300 in CI; GENRNN_PROPERTY_ITERATIONS=N for a longer fault run (docs/reliability.md).
+    private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("GENRNN_PROPERTY_ITERATIONS"), out int n) && n > 0 ? n : 300;
 
     private enum Damage { None, Drop, Rename, Reshape, Repeat, Add }
 
