@@ -54,7 +54,7 @@ public static partial class SafeTensors
     /// <c>lstm.head.weight</c>) load. A file written by <see cref="Save{TModel}"/> with <c>recurrentPrefix</c> p loads
     /// with prefix p, for every p (see <see cref="PyTorchLayout.Import"/>). Empty for none.
     /// </param>
-    /// <exception cref="InvalidDataException">The file is malformed, or a tensor is missing, unused, repeated or mis-shaped (each is named).</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or a tensor is missing, unused, repeated, mis-shaped or holds a NaN or an infinity (each is named).</exception>
     /// <exception cref="NotSupportedException">A tensor has a dtype other than F32, F16, BF16 or F64.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static void Load<TModel>(string path, TModel model, string prefix = "")
@@ -73,7 +73,7 @@ public static partial class SafeTensors
     /// <param name="parameters">The model's parameter buffer.</param>
     /// <param name="prefix">A module prefix that names may carry, or empty.</param>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> is not of the model's parameter count.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or does not fit the model.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, does not fit the model, or holds a NaN or an infinity.</exception>
     /// <exception cref="NotSupportedException">A tensor has a dtype other than F32, F16, BF16 or F64.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static void Load(string path, ModelDescription description, Span<float> parameters, string prefix = "")

@@ -1,5 +1,6 @@
 using CsCheck;
 using GenRnn.Interop;
+using GenRnn.Training;
 using GenRnn.Tests.Models;
 using Xunit;
 
@@ -8,7 +9,8 @@ namespace GenRnn.Tests.Properties;
 /// <summary>
 /// Properties of loading parameters from damaged input (CsCheck): tensor lists with a tensor dropped, renamed,
 /// reshaped, repeated or added, and safetensors and ONNX bytes truncated or with bytes changed. Every failure is one of
-/// the documented exceptions and leaves the model's parameters exactly as they were; an undamaged input loads.
+/// the documented exceptions and leaves the model's parameters exactly as they were; an undamaged input loads. Damaged
+/// checkpoints (which carry a CRC) never load and leave the optimizer as it was too.
 /// </summary>
 public sealed class InteropProperties
 {
@@ -71,20 +73,61 @@ public sealed class InteropProperties
             typeof(InvalidDataException), typeof(NotSupportedException));
     }
 
+    [Fact]
+    public void DamagedCheckpointsFailWithoutChangingTheModelOrOptimizer()
+    {
+        // A checkpoint carries a CRC: unlike a weight file, no damaged checkpoint may load at all.
+        var source = Seeded<RnnGruSigmoid>(7);
+        var adam = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.01f);
+        adam.Step(source.Parameters, Enumerable.Range(0, RnnGruSigmoid.ParameterCount).Select(i => (float)Math.Sin(i)).ToArray());
+        string path = Path.Combine(Path.GetTempPath(), $"genrnn-property-{Guid.NewGuid():N}.ckpt");
+        string damagedPath = path + ".damaged";
+        try
+        {
+            Checkpoint.Save(path, source, adam, new TrainingPosition(3, 42, 1));
+            byte[] file = File.ReadAllBytes(path);
+            var target = Seeded<RnnGruSigmoid>(8);
+            var resumed = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.02f);
+            float[] before = target.Parameters.ToArray();
+            OptimizerState optimizerBefore = resumed.ExportState();
+            Gen.OneOf<byte[]>(Truncations(file), Changes(file)).Sample(bytes =>
+            {
+                File.WriteAllBytes(damagedPath, bytes);
+                Assert.Throws<InvalidDataException>(() => Checkpoint.Load(damagedPath, target, resumed));
+                Assert.Equal(before, target.Parameters);
+                OptimizerState optimizerAfter = resumed.ExportState();
+                Assert.Equal(optimizerBefore.StepCount, optimizerAfter.StepCount);
+                Assert.Equal(optimizerBefore.LearningRate, optimizerAfter.LearningRate);
+                Assert.Equal(optimizerBefore.Buffers.SelectMany(b => b.Data), optimizerAfter.Buffers.SelectMany(b => b.Data));
+            }, iter: Iterations, threads: 1);
+
+            Assert.Equal(new TrainingPosition(3, 42, 1).Step, Checkpoint.Load(path, target, resumed).Step);
+            Assert.Equal(source.Parameters, target.Parameters);
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(damagedPath);
+        }
+    }
+
+    private static Gen<byte[]> Truncations(byte[] file) => Gen.Int[0, file.Length - 1].Select(length => file[..length]);
+
+    // A byte changed (XOR with a nonzero value) anywhere in the file.
+    private static Gen<byte[]> Changes(byte[] file) => Gen.Select(Gen.Int[0, file.Length - 1], Gen.Byte).Select(t =>
+    {
+        byte[] copy = file.ToArray();
+        copy[t.Item1] ^= (byte)(t.Item2 | 1);
+        return copy;
+    });
+
     // Truncations and changed bytes of a good file: each either fails with a documented exception and leaves the model
     // as it was, or loads (a changed weight byte is still a weight) — and then loads exactly what the file holds.
     private static void LoadsOrFails<TModel>(byte[] file, TModel target, Action<byte[]> load, float[] expected, params Type[] documented)
         where TModel : class, IRecurrentModel<TModel>
     {
         float[] before = target.Parameters.ToArray();
-        var truncations = Gen.Int[0, file.Length - 1].Select(length => file[..length]);
-        var changes = Gen.Select(Gen.Int[0, file.Length - 1], Gen.Byte).Select(t =>
-        {
-            byte[] copy = file.ToArray();
-            copy[t.Item1] ^= (byte)(t.Item2 | 1);
-            return copy;
-        });
-        Gen.OneOf<byte[]>(truncations, changes).Sample(bytes =>
+        Gen.OneOf<byte[]>(Truncations(file), Changes(file)).Sample(bytes =>
         {
             before.CopyTo(target.Parameters, 0);
             Exception? e = Record.Exception(() => load(bytes));

@@ -15,7 +15,7 @@ public static partial class Onnx
     /// <typeparam name="TModel">The model's type.</typeparam>
     /// <param name="path">The ONNX file.</param>
     /// <param name="model">The model that receives the weights.</param>
-    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, or its node does not fit the model (kind or sizes).</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, or its node does not fit the model (kind or sizes), or a weight is NaN or infinite.</exception>
     /// <exception cref="NotSupportedException">The graph uses what GenRnn cannot run: other operators, several recurrent nodes, a reverse or bidirectional direction, clip, activations other than the defaults, layout = 1, input_forget, sequence_lens, external data.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static void Import<TModel>(string path, TModel model) where TModel : class, IRecurrentModel<TModel>
@@ -29,7 +29,7 @@ public static partial class Onnx
     /// <param name="description">The model's description.</param>
     /// <param name="parameters">The model's parameter buffer; unchanged on any failure.</param>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> is not of the model's parameter count.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, or does not fit the model.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid ONNX model, does not fit the model, or holds a NaN or infinite weight.</exception>
     /// <exception cref="NotSupportedException">The graph uses what GenRnn cannot run.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static void Import(string path, ModelDescription description, Span<float> parameters)
@@ -52,7 +52,7 @@ public static partial class Onnx
     /// <param name="parameters">The model's parameter buffer; unchanged on any failure.</param>
     /// <param name="source">What to call the data in error messages.</param>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> is not of the model's parameter count.</exception>
-    /// <exception cref="InvalidDataException">The data is not a valid ONNX model, or does not fit the model.</exception>
+    /// <exception cref="InvalidDataException">The data is not a valid ONNX model, does not fit the model, or holds a NaN or infinite weight.</exception>
     /// <exception cref="NotSupportedException">The graph uses what GenRnn cannot run.</exception>
     public static void Import(ReadOnlySpan<byte> model, ModelDescription description, Span<float> parameters, string source = "ONNX data")
     {
