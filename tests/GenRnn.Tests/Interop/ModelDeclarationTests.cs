@@ -1,0 +1,86 @@
+using GenRnn.Interop;
+using GenRnn.Tests.Models;
+using Xunit;
+
+namespace GenRnn.Tests.Interop;
+
+/// <summary>
+/// ModelDeclaration (the genrnn-declare tool): files written from declared models give back their declarations, and
+/// files that are no GenRnn model's give a clear InvalidDataException.
+/// </summary>
+public sealed class ModelDeclarationTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("genrnn-declare-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void SafeTensorsOfAStackWithEmbeddingAndHead()
+    {
+        string path = Path.Combine(_folder, "stack.safetensors");
+        SafeTensors.Save(path, new EmbeddingPeepholeStackTanh(), recurrentPrefix: "lstm.");
+        string declaration = ModelDeclaration.FromSafeTensors(path, "Stack");
+        Assert.Equal(
+            "// The declaration that loads 'stack.safetensors' (recurrent prefix \"lstm.\").\n" +
+            "// Note: the head's activation is not in the file: Identity is declared; set Activation = ... as trained.\n" +
+            "[RecurrentModel]\n[Embedding(9, 4)]\n[Lstm(4, 6, Peepholes = true)]\n[Lstm(6, 5)]\n[Dense(3)]\npublic partial class Stack;\n",
+            declaration);
+    }
+
+    [Fact]
+    public void SafeTensorsOfAGruUnderAnRnnNameTheAmbiguity()
+    {
+        string path = Path.Combine(_folder, "rnngru.safetensors");
+        SafeTensors.Save(path, new RnnGruSigmoid());
+        string declaration = ModelDeclaration.FromSafeTensors(path);
+        Assert.Contains("[Rnn(3, 6)]\n[Gru(6, 5)]\n[Dense(4)]\npublic partial class Model;", declaration);
+        Assert.Contains("layer 1: 3 gate blocks are PyTorch's GRU", declaration);
+    }
+
+    [Fact]
+    public void AHeadUnderAnotherNameIsFoundAndNamed()
+    {
+        string path = Path.Combine(_folder, "fc.safetensors");
+        var model = new OnnxLstm8x32();
+        var tensors = model.ExportParameters("rnn.").Append(new NamedTensor("fc.weight", [1, 32], new float[32])).Append(new NamedTensor("fc.bias", [1], [0f]));
+        SafeTensors.Write(path, tensors);
+        string declaration = ModelDeclaration.FromSafeTensors(path);
+        Assert.Contains("[Lstm(8, 32)]\n[Dense(1)]", declaration);
+        Assert.Contains("the head is 'fc.weight': rename it and its bias to head.weight and head.bias", declaration);
+    }
+
+    [Theory]
+    [InlineData("lstm_i16_h64_t1.onnx", "[Lstm(16, 64)]")]
+    [InlineData("gru_i8_h32_t100.onnx", "[Gru(8, 32)]")]
+    [InlineData("rnn_i1_h8_t1.onnx", "[Rnn(1, 8)]")]
+    public void OnnxReferenceModels(string file, string layer)
+    {
+        string declaration = ModelDeclaration.FromOnnx(Path.Combine(AppContext.BaseDirectory, "Onnx", file));
+        Assert.Contains($"[RecurrentModel]\n{layer}\npublic partial class Model;", declaration);
+    }
+
+    [Fact]
+    public void OnnxExportOfAPeepholeLstmGivesItBack()
+    {
+        string path = Path.Combine(_folder, "peephole.onnx");
+        Onnx.Export(path, new PeepholeLstm3x5());
+        Assert.Contains("[Lstm(3, 5, Peepholes = true)]", ModelDeclaration.FromOnnx(path));
+    }
+
+    [Fact]
+    public void FilesThatAreNoModelsFailClearly()
+    {
+        string empty = Path.Combine(_folder, "empty.safetensors");
+        SafeTensors.Write(empty, [new NamedTensor("encoder.weight", [2, 2], new float[4])]);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromSafeTensors(empty));
+        Assert.Contains("no recurrent layer", e.Message);
+
+        string five = Path.Combine(_folder, "five.safetensors");
+        SafeTensors.Write(five, [new NamedTensor("weight_ih_l0", [10, 3], new float[30]), new NamedTensor("weight_hh_l0", [10, 2], new float[20])]);
+        Assert.Contains("stacks 5 gate blocks", Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromSafeTensors(five)).Message);
+
+        string junk = Path.Combine(_folder, "junk.onnx");
+        File.WriteAllBytes(junk, [1, 2, 3]);
+        Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromOnnx(junk));
+    }
+}
