@@ -1,0 +1,38 @@
+namespace GenRnn.Interop.Audio;
+
+/// <summary>
+/// Loads the JSON model files the guitar-amp world shares into a generated model whose declaration matches the file,
+/// strictly: the file's layers, sizes and head must be exactly those of <c>TModel.Description</c> (otherwise the
+/// <see cref="InvalidDataException"/> names the declaration the file needs), every weight must be there with its
+/// exact shape and finite, and the model is unchanged on any failure (the weights go through
+/// <see cref="PyTorchLayout.Import"/>, which checks everything before writing anything).
+/// </summary>
+/// <remarks>
+/// Two formats: <see cref="LoadAutomatedGuitarAmp{TModel}"/> reads the <c>SimpleRNN</c> files of
+/// Automated-GuitarAmpModelling (CoreAudioML's <c>SimpleRNN.save_model</c>; NeuralPi, Proteus), and
+/// <see cref="LoadRtNeural{TModel}"/> reads RTNeural's Keras-style JSON (AIDA-X, RTNeural's <c>save_model</c>).
+/// docs/interop.md describes both.
+/// </remarks>
+public static partial class AudioModelJson
+{
+    private static void CheckArguments(string path, object model)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    // Loads tensors in PyTorch's layout into the buffer; Import's ArgumentException (missing, mis-shaped, non-finite)
+    // becomes the InvalidDataException a bad file gives.
+    private static void Import(ModelDescription description, IEnumerable<NamedTensor> tensors, Span<float> parameters, string path, Func<string, string>? rename = null)
+    {
+        try
+        {
+            PyTorchLayout.Import(description, tensors, parameters);
+        }
+        catch (ArgumentException e)
+        {
+            string reason = SafeTensors.Reason(e);
+            throw new InvalidDataException($"'{path}' does not fit {description.Name}: {(rename is null ? reason : rename(reason))}", e);
+        }
+    }
+}
