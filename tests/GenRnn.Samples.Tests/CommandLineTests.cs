@@ -84,31 +84,14 @@ public class CommandLineTests
         Assert.Contains("no checkpoint", error);
     }
 
-    private static (int Code, string Output, string Error) Run(string sample, string[] args)
+    private static (int Code, string Output, string Error) Run(string sample, string[] args) => ConsoleCapture.Run(() => sample switch
     {
-        TextWriter oldOut = Console.Out, oldError = Console.Error;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            int code = sample switch
-            {
-                "AotDemo" => AotDemo.Cli.Parse(args) ?? -1,
-                "Streaming" => Streaming.Program.Main(args),
-                "Captioning" => Captioning.Program.Main(args),
-                "CharLm" => CharLm.Program.Main(args),
-                "Sentiment" => Sentiment.Program.Main(args),
-                "SeedTour" => SeedTour.Program.Main(args),
-                _ => throw new ArgumentException(sample),
-            };
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+        "AotDemo" => AotDemo.Cli.Parse(args) ?? -1,
+        "Streaming" => Streaming.Program.Main(args),
+        "Captioning" => Captioning.Program.Main(args),
+        "CharLm" => CharLm.Program.Main(args),
+        "Sentiment" => Sentiment.Program.Main(args),
+        "SeedTour" => SeedTour.Program.Main(args),
+        _ => throw new ArgumentException(sample),
+    });
 }

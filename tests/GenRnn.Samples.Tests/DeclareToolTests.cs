@@ -60,21 +60,6 @@ public sealed class DeclareToolTests : IDisposable
         Assert.EndsWith("[RecurrentModel]\n[Lstm(1, 16)]\n[Dense(1)]\npublic partial class AmpModel;\n", output, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        TextWriter oldOut = Console.Out, oldError = Console.Error;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (GenRnn.Declare.Program.Main(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) =>
+        ConsoleCapture.Run(() => GenRnn.Declare.Program.Main(args));
 }

@@ -55,12 +55,7 @@ public static partial class AudioModelJson
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static void LoadRtNeural(string path, ModelDescription description, Span<float> parameters)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(description);
-        if (parameters.Length != description.ParameterCount)
-        {
-            throw new ArgumentException($"Expected a buffer of {description.ParameterCount} floats, got {parameters.Length}.", nameof(parameters));
-        }
+        CheckArguments(path, description, parameters.Length);
 
         using JsonDocument document = AudioJson.Parse(path);
         JsonElement root = document.RootElement;

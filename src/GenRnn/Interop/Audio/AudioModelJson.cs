@@ -21,6 +21,17 @@ public static partial class AudioModelJson
         ArgumentNullException.ThrowIfNull(model);
     }
 
+    // The buffer overloads' checks, before the file is read.
+    private static void CheckArguments(string path, ModelDescription description, int parameters)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(description);
+        if (parameters != description.ParameterCount)
+        {
+            throw new ArgumentException($"Expected a buffer of {description.ParameterCount} floats, got {parameters}.", nameof(parameters));
+        }
+    }
+
     // Loads tensors in PyTorch's layout into the buffer; Import's ArgumentException (missing, mis-shaped, non-finite)
     // becomes the InvalidDataException a bad file gives.
     private static void Import(ModelDescription description, IEnumerable<NamedTensor> tensors, Span<float> parameters, string path, Func<string, string>? rename = null)
