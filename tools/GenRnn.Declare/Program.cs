@@ -2,7 +2,7 @@ using GenRnn.Interop;
 
 namespace GenRnn.Declare;
 
-// genrnn-declare FILE [--name CLASS]: prints the [RecurrentModel] declaration that loads FILE (.safetensors or .onnx).
+// genrnn-declare FILE [--name CLASS]: prints the [RecurrentModel] declaration that loads FILE (.safetensors, .onnx, .json).
 // Exit codes: 0 printed, 1 the file cannot be read or is not a GenRnn model's, 2 a bad command line.
 /// <summary>The genrnn-declare command line.</summary>
 public static class Program
@@ -11,9 +11,10 @@ public static class Program
     public static int Main(string[] args)
     {
         const string Usage = "Usage: genrnn-declare FILE [--name CLASS]\n" +
-            "  FILE          a .safetensors state_dict (PyTorch names, any module prefix) or an .onnx graph of one RNN/LSTM/GRU node\n" +
+            "  FILE          a .safetensors state_dict (PyTorch names, any module prefix), an .onnx graph of one RNN/LSTM/GRU node,\n" +
+            "                or a .json audio model (Automated-GuitarAmpModelling, RTNeural)\n" +
             "  --name CLASS  the class to declare (default: Model)\n" +
-            "Prints the [RecurrentModel] declaration whose model loads FILE (SafeTensors.Load or Onnx.Import).";
+            "Prints the [RecurrentModel] declaration whose model loads FILE (SafeTensors.Load, Onnx.Import, AudioModelJson).";
 
         string? file = null, name = "Model";
         for (int i = 0; i < args.Length; i++)
@@ -57,7 +58,8 @@ public static class Program
             {
                 ".safetensors" => ModelDeclaration.FromSafeTensors(file, name),
                 ".onnx" => ModelDeclaration.FromOnnx(file, name),
-                _ => throw new InvalidDataException($"'{file}' is neither .safetensors nor .onnx."),
+                ".json" => ModelDeclaration.FromAudioJson(file, name),
+                _ => throw new InvalidDataException($"'{file}' is neither .safetensors, .onnx nor .json."),
             });
             return 0;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GenRnn.Interop;
 using GenRnn.Interop.Audio;
 using GenRnn.Tests.Training;
 using Xunit;
@@ -395,4 +396,18 @@ public sealed class AudioModelJsonTests : IDisposable
     public void RtNeural_UnknownLayer_IsRejected() =>
         AssertRejected<AudioGru8>("{\"in_shape\": [null, null, 1], \"layers\": [{\"type\": \"conv1d\", \"shape\": [null, null, 4], \"weights\": []}]}", Rt,
             "layers[0] is a \"conv1d\" layer");
+
+    [Fact]
+    public void TheDeclarationToolReadsBothFormats()
+    {
+        // genrnn-declare's library half: the declaration each file needs, from the file alone.
+        string agam = Write("decl-agam.json", AgamJson(Randomized<AudioGru8>(31), "GRU"));
+        Assert.EndsWith("[RecurrentModel]\n[Gru(1, 8)]\n[Dense(1)]\npublic partial class Amp;\n", ModelDeclaration.FromAudioJson(agam, "Amp"), StringComparison.Ordinal);
+
+        string rt = Write("decl-rt.json", RtNeuralJson(Randomized<AudioGruStack>(32), "tanh"));
+        Assert.EndsWith("[RecurrentModel]\n[Gru(2, 6)]\n[Gru(6, 5)]\n[Dense(2, Activation = Activation.Tanh)]\npublic partial class Model;\n", ModelDeclaration.FromAudioJson(rt), StringComparison.Ordinal);
+
+        string neither = Write("decl-neither.json", "{\"weights\": []}");
+        Assert.Contains("neither an Automated-GuitarAmpModelling model", Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromAudioJson(neither)).Message);
+    }
 }

@@ -53,33 +53,9 @@ public static partial class AudioModelJson
 
         using JsonDocument document = AudioJson.Parse(path);
         JsonElement root = document.RootElement;
-        JsonElement meta = AudioJson.Member(root, "model_data", "the file", path);
-        string kind = AudioJson.String(meta, "model", "model_data", path);
-        if (kind != "SimpleRNN")
-        {
-            throw new InvalidDataException($"'{path}' holds a \"{kind}\" model; GenRnn loads Automated-GuitarAmpModelling's \"SimpleRNN\" models only.");
-        }
-
-        string unit = AudioJson.String(meta, "unit_type", "model_data", path);
-        CellKind cell = unit switch
-        {
-            "LSTM" => CellKind.Lstm,
-            "GRU" => CellKind.Gru,
-            "RNN" => CellKind.Rnn,
-            _ => throw new InvalidDataException($"'{path}': model_data.unit_type is \"{unit}\"; GenRnn runs \"LSTM\", \"GRU\" and \"RNN\"."),
-        };
-        int input = AudioJson.Int(meta, "input_size", 1, "model_data", path);
-        int output = AudioJson.Int(meta, "output_size", 1, "model_data", path);
-        int hidden = AudioJson.Int(meta, "hidden_size", 1, "model_data", path);
-        int layers = AudioJson.Int(meta, "num_layers", 1, "model_data", path);
-        int skip = AudioJson.Int(meta, "skip", 0, "model_data", path);
-        bool bias = AudioJson.Bool(meta, "bias_fl", "model_data", path);
-        if (skip > Math.Min(input, output))
-        {
-            throw new InvalidDataException($"'{path}': model_data.skip is {skip}, but the network adds the first skip of its {input} inputs to its {output} outputs.");
-        }
-
-        new AudioModelShape(input, [.. Enumerable.Repeat((cell, hidden), layers)], output, Activation.Identity).Check(description, path);
+        (AudioModelShape shape, string unit, int skip, bool bias) = AutomatedGuitarAmpHeader(root, path);
+        shape.Check(description, path);
+        int layers = shape.Layers.Count, output = shape.HeadOutputs;
 
         JsonElement stateDict = AudioJson.Member(root, "state_dict", "the file", path);
         if (stateDict.ValueKind != JsonValueKind.Object)
@@ -132,6 +108,38 @@ public static partial class AudioModelJson
 
         Import(description, tensors, parameters, path, reason => reason.Replace("'head.", "'lin.", StringComparison.Ordinal));
         return skip;
+    }
+
+    // model_data: the shape, the unit type's name, skip and bias_fl, before any weight is read.
+    private static (AudioModelShape Shape, string Unit, int Skip, bool Bias) AutomatedGuitarAmpHeader(JsonElement root, string path)
+    {
+        JsonElement meta = AudioJson.Member(root, "model_data", "the file", path);
+        string kind = AudioJson.String(meta, "model", "model_data", path);
+        if (kind != "SimpleRNN")
+        {
+            throw new InvalidDataException($"'{path}' holds a \"{kind}\" model; GenRnn loads Automated-GuitarAmpModelling's \"SimpleRNN\" models only.");
+        }
+
+        string unit = AudioJson.String(meta, "unit_type", "model_data", path);
+        CellKind cell = unit switch
+        {
+            "LSTM" => CellKind.Lstm,
+            "GRU" => CellKind.Gru,
+            "RNN" => CellKind.Rnn,
+            _ => throw new InvalidDataException($"'{path}': model_data.unit_type is \"{unit}\"; GenRnn runs \"LSTM\", \"GRU\" and \"RNN\"."),
+        };
+        int input = AudioJson.Int(meta, "input_size", 1, "model_data", path);
+        int output = AudioJson.Int(meta, "output_size", 1, "model_data", path);
+        int hidden = AudioJson.Int(meta, "hidden_size", 1, "model_data", path);
+        int layers = AudioJson.Int(meta, "num_layers", 1, "model_data", path);
+        int skip = AudioJson.Int(meta, "skip", 0, "model_data", path);
+        bool bias = AudioJson.Bool(meta, "bias_fl", "model_data", path);
+        if (skip > Math.Min(input, output))
+        {
+            throw new InvalidDataException($"'{path}': model_data.skip is {skip}, but the network adds the first skip of its {input} inputs to its {output} outputs.");
+        }
+
+        return (new AudioModelShape(input, [.. Enumerable.Repeat((cell, hidden), layers)], output, Activation.Identity), unit, skip, bias);
     }
 
     private static string FileName(string genRnnName) =>

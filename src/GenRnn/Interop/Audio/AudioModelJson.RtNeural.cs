@@ -59,69 +59,12 @@ public static partial class AudioModelJson
 
         using JsonDocument document = AudioJson.Parse(path);
         JsonElement root = document.RootElement;
-        int input = LastSize(AudioJson.Member(root, "in_shape", "the file", path), "in_shape", path);
-        JsonElement layers = AudioJson.Member(root, "layers", "the file", path);
-        if (layers.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidDataException($"'{path}': layers is not a JSON array.");
-        }
-
-        // First the shape (so that a different model is reported as such), then the weights.
-        var recurrent = new List<(CellKind Cell, int HiddenSize)>();
-        int headOutputs = 0;
-        Activation headActivation = Activation.Identity;
-        int count = layers.GetArrayLength();
-        for (int i = 0; i < count; i++)
-        {
-            JsonElement layer = layers[i];
-            string where = $"layers[{i}]";
-            string type = AudioJson.String(layer, "type", where, path);
-            int size = LastSize(AudioJson.Member(layer, "shape", where, path), where + ".shape", path);
-            string activation = layer.ValueKind == JsonValueKind.Object && layer.TryGetProperty("activation", out JsonElement a)
-                ? a.ValueKind == JsonValueKind.String ? a.GetString()! : throw new InvalidDataException($"'{path}': {where}.activation is {a.GetRawText()}, expected a string.")
-                : "";
-            switch (type)
-            {
-                case "lstm" or "gru":
-                    if (headOutputs > 0)
-                    {
-                        throw new InvalidDataException($"'{path}': {where} is an {type} layer after the dense layer; GenRnn's dense head is the last layer.");
-                    }
-
-                    if (activation is not ("" or "tanh"))
-                    {
-                        throw new InvalidDataException($"'{path}': {where} is an {type} layer with activation \"{activation}\"; GenRnn's and RTNeural's cells use tanh.");
-                    }
-
-                    recurrent.Add((type == "lstm" ? CellKind.Lstm : CellKind.Gru, size));
-                    break;
-                case "dense":
-                    if (headOutputs > 0)
-                    {
-                        throw new InvalidDataException($"'{path}': {where} is a second dense layer; GenRnn has one dense head, after the recurrent layers.");
-                    }
-
-                    headOutputs = size;
-                    headActivation = activation switch
-                    {
-                        "" => Activation.Identity,
-                        "tanh" => Activation.Tanh,
-                        "sigmoid" => Activation.Sigmoid,
-                        "softmax" => Activation.Softmax,
-                        _ => throw new InvalidDataException($"'{path}': {where} is a dense layer with activation \"{activation}\"; GenRnn's head has none, tanh, sigmoid or softmax."),
-                    };
-                    break;
-                default:
-                    throw new InvalidDataException($"'{path}': {where} is a \"{type}\" layer; GenRnn runs lstm and gru layers and one final dense layer.");
-            }
-        }
-
-        if (recurrent.Count == 0)
-        {
-            throw new InvalidDataException($"'{path}' holds no lstm or gru layer; GenRnn models are recurrent.");
-        }
-
-        new AudioModelShape(input, recurrent, headOutputs, headActivation).Check(description, path);
+        AudioModelShape shape = RtNeuralShape(root, path);
+        shape.Check(description, path);
+        JsonElement layers = root.GetProperty("layers");
+        int input = shape.InputSize;
+        IReadOnlyList<(CellKind Cell, int HiddenSize)> recurrent = shape.Layers;
+        int headOutputs = shape.HeadOutputs;
 
         var tensors = new List<NamedTensor>();
         int inputs = input;
@@ -185,6 +128,73 @@ public static partial class AudioModelJson
     /// A Keras matrix [rows][G*H] (a bias is one row) as PyTorch's [G*H][rows], gate block g of PyTorch taken from
     /// Keras's block g, or for a GRU from the block with r and z swapped.
     /// </summary>
+    // The model's shape, before any weight is read, so that a different model is reported as such.
+    private static AudioModelShape RtNeuralShape(JsonElement root, string path)
+    {
+        int input = LastSize(AudioJson.Member(root, "in_shape", "the file", path), "in_shape", path);
+        JsonElement layers = AudioJson.Member(root, "layers", "the file", path);
+        if (layers.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"'{path}': layers is not a JSON array.");
+        }
+
+        var recurrent = new List<(CellKind Cell, int HiddenSize)>();
+        int headOutputs = 0;
+        Activation headActivation = Activation.Identity;
+        int count = layers.GetArrayLength();
+        for (int i = 0; i < count; i++)
+        {
+            JsonElement layer = layers[i];
+            string where = $"layers[{i}]";
+            string type = AudioJson.String(layer, "type", where, path);
+            int size = LastSize(AudioJson.Member(layer, "shape", where, path), where + ".shape", path);
+            string activation = layer.ValueKind == JsonValueKind.Object && layer.TryGetProperty("activation", out JsonElement a)
+                ? a.ValueKind == JsonValueKind.String ? a.GetString()! : throw new InvalidDataException($"'{path}': {where}.activation is {a.GetRawText()}, expected a string.")
+                : "";
+            switch (type)
+            {
+                case "lstm" or "gru":
+                    if (headOutputs > 0)
+                    {
+                        throw new InvalidDataException($"'{path}': {where} is an {type} layer after the dense layer; GenRnn's dense head is the last layer.");
+                    }
+
+                    if (activation is not ("" or "tanh"))
+                    {
+                        throw new InvalidDataException($"'{path}': {where} is an {type} layer with activation \"{activation}\"; GenRnn's and RTNeural's cells use tanh.");
+                    }
+
+                    recurrent.Add((type == "lstm" ? CellKind.Lstm : CellKind.Gru, size));
+                    break;
+                case "dense":
+                    if (headOutputs > 0)
+                    {
+                        throw new InvalidDataException($"'{path}': {where} is a second dense layer; GenRnn has one dense head, after the recurrent layers.");
+                    }
+
+                    headOutputs = size;
+                    headActivation = activation switch
+                    {
+                        "" => Activation.Identity,
+                        "tanh" => Activation.Tanh,
+                        "sigmoid" => Activation.Sigmoid,
+                        "softmax" => Activation.Softmax,
+                        _ => throw new InvalidDataException($"'{path}': {where} is a dense layer with activation \"{activation}\"; GenRnn's head has none, tanh, sigmoid or softmax."),
+                    };
+                    break;
+                default:
+                    throw new InvalidDataException($"'{path}': {where} is a \"{type}\" layer; GenRnn runs lstm and gru layers and one final dense layer.");
+            }
+        }
+
+        if (recurrent.Count == 0)
+        {
+            throw new InvalidDataException($"'{path}' holds no lstm or gru layer; GenRnn models are recurrent.");
+        }
+
+        return new AudioModelShape(input, recurrent, headOutputs, headActivation);
+    }
+
     private static float[] ToPyTorch(float[] keras, int rows, int hidden, int gates, CellKind cell)
     {
         int columns = gates * hidden;

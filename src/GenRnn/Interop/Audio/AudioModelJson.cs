@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace GenRnn.Interop.Audio;
 
 /// <summary>
@@ -15,6 +17,23 @@ namespace GenRnn.Interop.Audio;
 /// </remarks>
 public static partial class AudioModelJson
 {
+    /// <summary>
+    /// The layer attributes (without brackets, "Lstm(1, 32)", "Dense(1)") of the model a file of either format holds,
+    /// read from the file's description of itself (Automated-GuitarAmpModelling's model_data, RTNeural's layers).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed or in neither format.</exception>
+    internal static IReadOnlyList<string> Attributes(string path)
+    {
+        using JsonDocument document = AudioJson.Parse(path);
+        JsonElement root = document.RootElement;
+        AudioModelShape shape = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model_data", out _)
+            ? AutomatedGuitarAmpHeader(root, path).Shape
+            : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("layers", out _)
+                ? RtNeuralShape(root, path)
+                : throw new InvalidDataException($"'{path}' is neither an Automated-GuitarAmpModelling model (model_data) nor an RTNeural model (layers).");
+        return [.. shape.Attributes()];
+    }
+
     private static void CheckArguments(string path, object model)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -60,22 +60,22 @@ internal sealed record AudioModelShape(int InputSize, IReadOnlyList<(CellKind Ce
     }
 
     /// <summary>The attributes that declare this shape: "[RecurrentModel][Lstm(1, 32)][Dense(1)]".</summary>
-    public string Declaration()
+    public string Declaration() => "[RecurrentModel]" + string.Concat(Attributes().Select(a => $"[{a}]"));
+
+    /// <summary>The layer attributes of this shape, without brackets: "Lstm(1, 32)", "Dense(1)".</summary>
+    public IEnumerable<string> Attributes()
     {
-        var s = new StringBuilder("[RecurrentModel]");
         int input = InputSize;
         foreach ((CellKind cell, int hidden) in Layers)
         {
-            s.Append(CultureInfo.InvariantCulture, $"[{KindAttribute(cell)}({input}, {hidden})]");
+            yield return string.Create(CultureInfo.InvariantCulture, $"{KindAttribute(cell)}({input}, {hidden})");
             input = hidden;
         }
 
         if (HeadOutputs > 0)
         {
-            s.Append('[').Append(Dense(HeadOutputs, HeadActivation)).Append(']');
+            yield return Dense(HeadOutputs, HeadActivation);
         }
-
-        return s.ToString();
     }
 
     /// <summary>What a description declares, in the same words as <see cref="Declaration"/>.</summary>

@@ -5,7 +5,8 @@ namespace GenRnn.Interop;
 
 /// <summary>
 /// The <c>[RecurrentModel]</c> declaration that loads a weight file: read from its tensors' names and shapes (a
-/// safetensors state_dict) or from its recurrent node (an ONNX graph). Used by the <c>genrnn-declare</c> tool.
+/// safetensors state_dict), from its recurrent node (an ONNX graph) or from its own description (an audio JSON model).
+/// Used by the <c>genrnn-declare</c> tool.
 /// </summary>
 public static class ModelDeclaration
 {
@@ -53,6 +54,21 @@ public static class ModelDeclaration
             _ => $"Rnn({input}, {hidden})",
         };
         return Render(source, null, [layer], className, []);
+    }
+
+    /// <summary>
+    /// The declaration of the model an audio JSON file holds (Automated-GuitarAmpModelling or RTNeural, see
+    /// <see cref="Audio.AudioModelJson"/>).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="className">The class name to declare.</param>
+    /// <exception cref="InvalidDataException">The file is malformed or in neither format.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static string FromAudioJson(string path, string className = "Model")
+    {
+        IReadOnlyList<string> attributes = Audio.AudioModelJson.Attributes(path);
+        bool head = attributes.Count > 0 && attributes[^1].StartsWith("Dense(", StringComparison.Ordinal);
+        return Render(Path.GetFileName(path), null, [.. attributes.Take(head ? attributes.Count - 1 : attributes.Count)], className, [], head: head ? attributes[^1] : null);
     }
 
     /// <summary>The declaration read from tensor names and shapes (PyTorch's: weight_ih_lN, ..., embedding.weight, head.weight).</summary>
