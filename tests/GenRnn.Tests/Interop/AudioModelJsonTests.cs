@@ -157,6 +157,17 @@ public sealed class AudioModelJsonTests : IDisposable
 
     // ---- Helpers ----
 
+    // Writes a file made from source, loads it into a new model and checks that it holds source's parameters and steps
+    // exactly as source does.
+    private void AssertLoadsExactly<T>(T source, string name, string json, Action<string, T> load) where T : class, IRecurrentModel<T>
+    {
+        string path = Write(name, json);
+        T loaded = T.Create();
+        load(path, loaded);
+        Assert.Equal(source.Parameters, loaded.Parameters);
+        Assert.Equal(Run(source), Run(loaded));
+    }
+
     private static float[] Run<T>(T model, int steps = 50) where T : class, IRecurrentModel<T>
     {
         float[] inputs = TestData.Uniform(steps * T.InputSize, 99);
@@ -194,22 +205,14 @@ public sealed class AudioModelJsonTests : IDisposable
     public void AutomatedGuitarAmp_Lstm_LoadsExactly()
     {
         AudioLstm8 source = Randomized<AudioLstm8>(1);
-        string path = Write("lstm.json", AgamJson(source, "LSTM"));
-        AudioLstm8 loaded = AudioLstm8.Create();
-        Assert.Equal(1, AudioModelJson.LoadAutomatedGuitarAmp(path, loaded));
-        Assert.Equal(source.Parameters, loaded.Parameters);
-        Assert.Equal(Run(source), Run(loaded));
+        AssertLoadsExactly(source, "lstm.json", AgamJson(source, "LSTM"), (p, m) => Assert.Equal(1, AudioModelJson.LoadAutomatedGuitarAmp(p, m)));
     }
 
     [Fact]
     public void AutomatedGuitarAmp_Gru_LoadsExactly_AndReturnsSkip()
     {
         AudioGru8 source = Randomized<AudioGru8>(2);
-        string path = Write("gru.json", AgamJson(source, "GRU", skip: 0));
-        AudioGru8 loaded = AudioGru8.Create();
-        Assert.Equal(0, AudioModelJson.LoadAutomatedGuitarAmp(path, loaded));
-        Assert.Equal(source.Parameters, loaded.Parameters);
-        Assert.Equal(Run(source), Run(loaded));
+        AssertLoadsExactly(source, "gru.json", AgamJson(source, "GRU", skip: 0), (p, m) => Assert.Equal(0, AudioModelJson.LoadAutomatedGuitarAmp(p, m)));
     }
 
     [Fact]
@@ -288,11 +291,7 @@ public sealed class AudioModelJsonTests : IDisposable
     public void RtNeural_Gru_LoadsExactly()
     {
         AudioGru8 source = Randomized<AudioGru8>(5);
-        string path = Write("gru.json", RtNeuralJson(source));
-        AudioGru8 loaded = AudioGru8.Create();
-        AudioModelJson.LoadRtNeural(path, loaded);
-        Assert.Equal(source.Parameters, loaded.Parameters);
-        Assert.Equal(Run(source), Run(loaded));
+        AssertLoadsExactly(source, "gru.json", RtNeuralJson(source), (p, m) => AudioModelJson.LoadRtNeural(p, m));
     }
 
     [Fact]
@@ -301,11 +300,7 @@ public sealed class AudioModelJsonTests : IDisposable
         AudioLstm8 source = Randomized<AudioLstm8>(6);
         NamedTensor[] tensors = [.. source.ExportParameters().Select(t => t.Name == "bias_hh_l0" ? t with { Data = new float[t.Data.Length] } : t)];
         source.ImportParameters(tensors);
-        string path = Write("lstm.json", RtNeuralJson(source));
-        AudioLstm8 loaded = AudioLstm8.Create();
-        AudioModelJson.LoadRtNeural(path, loaded);
-        Assert.Equal(source.Parameters, loaded.Parameters);
-        Assert.Equal(Run(source), Run(loaded));
+        AssertLoadsExactly(source, "lstm.json", RtNeuralJson(source), (p, m) => AudioModelJson.LoadRtNeural(p, m));
     }
 
     [Fact]
@@ -331,11 +326,7 @@ public sealed class AudioModelJsonTests : IDisposable
     public void RtNeural_StackedGru_WithTanhHead_LoadsExactly()
     {
         AudioGruStack source = Randomized<AudioGruStack>(8);
-        string path = Write("stack.json", RtNeuralJson(source, "tanh"));
-        AudioGruStack loaded = AudioGruStack.Create();
-        AudioModelJson.LoadRtNeural(path, loaded);
-        Assert.Equal(source.Parameters, loaded.Parameters);
-        Assert.Equal(Run(source), Run(loaded));
+        AssertLoadsExactly(source, "stack.json", RtNeuralJson(source, "tanh"), (p, m) => AudioModelJson.LoadRtNeural(p, m));
     }
 
     [Fact]
