@@ -32,6 +32,7 @@ public static class Program
         if (demo && modelOption.IsSet) return cli.Fail("--demo writes its own model; give --model FILE or --demo, not both");
         if (!demo && !modelOption.IsSet) return cli.Fail("needs --model FILE (or --demo)");
         if (!demo && !inputOption.IsSet) return cli.Fail("needs --input FILE (or --demo)");
+        if (!demo && (demoDirOption.IsSet || demoEpochsOption.IsSet || demoSecondsOption.IsSet)) return cli.Fail("--demo-dir, --demo-epochs and --demo-seconds go with --demo");
 
         try
         {

@@ -127,7 +127,7 @@ public sealed class AmpPlayerTests : IDisposable
     {
         string file = Path.Combine(_folder, "exists.json");
         File.WriteAllText(file, "{}");
-        foreach (string[] args in new[] { [], ["--model", file], ["--demo", "--model", file], new[] { "--input", file } })
+        foreach (string[] args in new[] { [], ["--model", file], ["--demo", "--model", file], ["--input", file], new[] { "--model", file, "--input", file, "--demo-seconds", "2" } })
         {
             (int code, string output, string error) = Run(args);
             Assert.Equal(2, code);
