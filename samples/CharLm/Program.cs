@@ -96,12 +96,12 @@ public static class Program
             EarlyStoppingPatience = 3, // the best epoch's parameters are restored
 
             CheckpointPath = checkpoint,
-            Progress = new Reporter(p =>
+            OnProgress = p =>
             {
                 if (!p.EndOfEpoch) return;
-                AnsiConsole.MarkupLine($"[bold]epoch {p.Epoch + 1}[/]: training {p.Loss / Math.Log(2):F3} bits/char, validation {p.ValidationLoss / Math.Log(2):F3} bits/char, {watch.Elapsed.TotalSeconds:F0} s");
+                AnsiConsole.MarkupLine($"[bold]epoch {p.EpochsCompleted}[/]: training {p.Loss / Math.Log(2):F3} bits/char, validation {p.ValidationLoss / Math.Log(2):F3} bits/char, {watch.Elapsed.TotalSeconds:F0} s");
                 AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Generate(model, "public ", 160, temperature, sampling).ReplaceLineEndings(" / "))}[/]");
-            }),
+            },
         };
         using var trainer = new Trainer<CharLstm>(model, new Adam(CharLstm.ParameterCount, 3e-3f), options);
         if (resumeOption.Value && File.Exists(checkpoint))
@@ -165,10 +165,5 @@ public static class Program
         }
 
         throw new FileNotFoundException("Run from inside the repository, or give a text with --text FILE.");
-    }
-
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

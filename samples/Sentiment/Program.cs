@@ -122,11 +122,11 @@ public static class Program
                     Epochs = epochs,
                     Clip = GradientClip.ByNorm(1f),
                     EarlyStoppingPatience = 3, // on the validation loss; the best parameters are restored
-                    Progress = new Reporter(p =>
+                    OnProgress = p =>
                     {
-                        task.Value = p.Epoch + 1;
+                        task.Value = p.EpochsCompleted;
                         task.Description = $"{name} [grey]loss {p.Loss:F3}, validation {p.ValidationLoss:F3}[/]";
-                    }),
+                    },
                 };
                 using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 3e-3f), options);
                 report = trainer.Fit(train, valid.Count > 0 ? valid : null);
@@ -167,10 +167,5 @@ public static class Program
         }
 
         return test.Count == 0 ? double.NaN : test.Count(s => (Score(s.Tokens!) > 0) == (s.Classes![0] == 1)) / (double)test.Count;
-    }
-
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

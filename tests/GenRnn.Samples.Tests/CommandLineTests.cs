@@ -13,10 +13,14 @@ public sealed class ConsoleCollection;
 [Collection(nameof(ConsoleCollection))]
 public class CommandLineTests
 {
-    public static TheoryData<string> Samples => ["AotDemo", "Streaming", "Captioning", "CharLm", "Sentiment", "SeedTour"];
+    public static TheoryData<string> Samples => ["AotDemo", "AmpPlayer", "Streaming", "Captioning", "CharLm", "Sentiment", "SeedTour"];
 
     public static TheoryData<string, string[]> BadValues => new()
     {
+        { "AmpPlayer", ["--encoding", "mp3"] },
+        { "AmpPlayer", ["--model", "/no/such/model.json", "--input", "/no/such/input.wav"] },
+        { "AmpPlayer", ["--demo", "--demo-epochs", "-1"] },
+        { "AmpPlayer", ["--demo", "--demo-seconds", "0"] },
         { "Streaming", ["--seconds", "ten"] },
         { "Streaming", ["--train-updates", "-3"] },
         { "Captioning", ["--epochs", "0"] },
@@ -87,6 +91,7 @@ public class CommandLineTests
     private static (int Code, string Output, string Error) Run(string sample, string[] args) => ConsoleCapture.Run(() => sample switch
     {
         "AotDemo" => AotDemo.Cli.Parse(args) ?? -1,
+        "AmpPlayer" => AmpPlayer.Program.Main(args),
         "Streaming" => Streaming.Program.Main(args),
         "Captioning" => Captioning.Program.Main(args),
         "CharLm" => CharLm.Program.Main(args),

@@ -114,7 +114,7 @@ public static class Parity
             Epochs = epochs,
             Seed = seed,
             Clip = GradientClip.ByNorm(1f),
-            Progress = new Reporter(p => bar.Report(p.Epoch + 1, p.Loss)),
+            OnProgress = p => bar.Report(p.EpochsCompleted, p.Loss),
         };
         using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), options);
         TrainingReport report = trainer.Fit(training);
@@ -123,11 +123,4 @@ public static class Parity
         var curve = new LossCurve(name, Enumerable.Range(1, report.TrainingLoss.Count).Select(e => (double)e).ToList(), report.TrainingLoss);
         return (new ParityScore(name, a, b, c, watch.Elapsed.TotalSeconds), curve);
     }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the training thread.</summary>
-internal sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-{
-    /// <inheritdoc/>
-    public void Report(TrainingProgress value) => report(value);
 }

@@ -224,7 +224,7 @@ public static class Reber
             Epochs = epochs,
             Seed = seed,
             Clip = GradientClip.ByNorm(1f),
-            Progress = new Reporter(p => bar.Report(p.Epoch + 1, p.Loss)),
+            OnProgress = p => bar.Report(p.EpochsCompleted, p.Loss),
         };
         using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), options);
         TrainingReport report = trainer.Fit(training);
