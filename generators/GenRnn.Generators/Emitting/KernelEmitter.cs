@@ -77,7 +77,8 @@ internal sealed class KernelEmitter
     /// <summary>
     /// dst[k] += sum over all N columns of W[k, n] d[n] for a whole blocked K x N matrix (every block, the partial last
     /// one included): each k's products of all blocks go into the same vector accumulators and are summed across lanes
-    /// once, where <see cref="GemvTransposed"/> sums once per block.
+    /// once, where <see cref="GemvTransposed"/> sums once per block. With reverse, the AVX-512 form takes its passes
+    /// of 16 rows last to first (every row's sum is the same either way).
     /// </summary>
     public string GemvTransposedAll(int k, int n) => Request($"GemvTAll_{k}x{n}", w => WriteGemvTransposedAll(w, $"GemvTAll_{k}x{n}", k, n));
 
@@ -395,13 +396,26 @@ internal sealed class KernelEmitter
         int full = count / Block, tail = count % Block;
         w.Line($"// dst[k] += sum over n < {count} of W[k, n] * d[n], for k < {k}: {full} full block(s) of {Block}{(tail > 0 ? $" and one of {tail}" : "")}, {Block * k} floats apart");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void {name}(ref float w, ref float d, ref float dst)");
+        w.Open($"private static void {name}(ref float w, ref float d, ref float dst, bool reverse)");
         bool opened = false;
         foreach (Lanes lanes in w.VectorLanes)
         {
             w.Open($"{(opened ? "else if" : "if")} ({lanes.Available})");
-            // Several rows per pass share each load of d; each row keeps its own accumulators and order of sums.
-            WriteTransposedRowPasses(w, lanes, 0, k, k, full, tail);
+            if (lanes.Width == 16 && SixteenRowReduction.Applies(k, count))
+            {
+                w.Open($"if ({SixteenRowReduction.Available})");
+                SixteenRowReduction.Write(w, k, full, tail);
+                WriteTransposedRowPasses(w, lanes, k / SixteenRowReduction.Rows * SixteenRowReduction.Rows, k, k, full, tail);
+                w.Close();
+                w.Open("else");
+                WriteTransposedRowPasses(w, lanes, 0, k, k, full, tail);
+                w.Close();
+            }
+            else
+            {
+                WriteTransposedRowPasses(w, lanes, 0, k, k, full, tail);
+            }
+
             w.Close();
             opened = true;
         }

@@ -522,7 +522,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
             ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L1StateC) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordC - StepRecordSize + t * StepRecordSize);
             Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordC), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L1StateC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1Peepholes), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1Peepholes));
-            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref gates, ref dh);
+            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref gates, ref dh, false);
         }
 
         // The whole sequence's weight and bias gradients.
@@ -544,7 +544,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int t = 0; t < steps; t++)
             {
                 ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
-                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4), false);
             }
         }
     }
@@ -1576,7 +1576,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 17: 1 full block(s) of 64 and one of 4, 1088 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvTAll_17x68(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_17x68(ref float w, ref float d, ref float dst, bool reverse)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
@@ -2289,7 +2289,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 4: 1 full block(s) of 64 and one of 4, 256 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvTAll_4x68(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_4x68(ref float w, ref float d, ref float dst, bool reverse)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
