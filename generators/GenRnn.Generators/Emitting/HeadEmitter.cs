@@ -18,7 +18,8 @@ internal static class HeadEmitter
         if (o < NarrowOutputs)
         {
             // Fewer outputs than a vector holds: the gate kernels' form (a vector of outputs per k) would be one scalar
-            // chain of h dependent multiply-adds per output, at the end of every step's latency chain.
+            // chain of h dependent multiply-adds per output in every step (not on the recurrent chain, which needs h
+            // only, but on the latency of y).
             w.Line($"{k.Dot(h, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref h, ref y);");
         }
         else
