@@ -80,6 +80,19 @@ public static class BenchCase
         _ => throw new ArgumentException($"No model declared for {cell} {size}."),
     };
 
+    /// <summary>Whether (cell, size) has a model with a Dense(1) head (<see cref="CreateWithHead"/>).</summary>
+    public static bool HasHeadModel(Cell cell, string size) => cell != Cell.Rnn && size is "1x8" or "8x32";
+
+    /// <summary>The model of (cell, size) with a Dense(1) head (its bfloat16 snapshot is not timed).</summary>
+    public static GeneratedRunner CreateWithHead(Cell cell, string size) => (cell, size) switch
+    {
+        (Cell.Lstm, "1x8") => new GeneratedRunner<Lstm1x8Head>(m => m.ToBFloat16()),
+        (Cell.Lstm, "8x32") => new GeneratedRunner<Lstm8x32Head>(m => m.ToBFloat16()),
+        (Cell.Gru, "1x8") => new GeneratedRunner<Gru1x8Head>(m => m.ToBFloat16()),
+        (Cell.Gru, "8x32") => new GeneratedRunner<Gru8x32Head>(m => m.ToBFloat16()),
+        _ => throw new ArgumentException($"No model with a head declared for {cell} {size}."),
+    };
+
     /// <summary>Fills <paramref name="parameters"/> uniformly in ±1/sqrt(H) (PyTorch's default range) from a fixed seed.</summary>
     public static void InitialiseParameters(Span<float> parameters, int hiddenSize)
     {

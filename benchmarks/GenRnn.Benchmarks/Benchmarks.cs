@@ -79,7 +79,7 @@ public class SequenceBenchmarks : RuntimeComparisonBenchmark
 /// fixed output gradients, adding into the parameter gradients (input gradients skipped).
 /// Generated (baseline) vs the reference.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 [BenchmarkCategory("Training")]
 public class TrainingBenchmarks : CaseBenchmark
 {
@@ -94,8 +94,38 @@ public class TrainingBenchmarks : CaseBenchmark
     [Benchmark(Baseline = true, Description = "GenRnn")]
     public void GeneratedForwardBackward() => Generated.ForwardBackward();
 
+    // The untraced 100-step Forward from the same zero state, so the Ratio column gives forward / (forward + backward)
+    // within one run.
+    [Benchmark(Description = "GenRnn Forward only")]
+    public void GeneratedForwardOnly() => Generated.ForwardFromZero();
+
     [Benchmark(Description = "Reference")]
     public void ReferenceForwardBackward() => Reference.ForwardBackward();
+}
+
+/// <summary>
+/// 5. One streaming step of a model with a Dense(1) head (one output per step, as in an audio effect), state carried:
+/// the recurrent layer and the head's dot product. LSTM and GRU at (1, 8) and (8, 32) only
+/// (<see cref="BenchCase.HasHeadModel"/>). Generated (baseline) vs the reference.
+/// </summary>
+[MemoryDiagnoser, MinColumn, MedianColumn]
+[BenchmarkCategory("HeadStep")]
+public class HeadStepBenchmarks : CaseBenchmark
+{
+    [GlobalSetup]
+    public void Setup()
+    {
+        CreateRunners(withHead: true);
+        Checks.FirstStep(Generated, Reference);
+        Checks.Sequence(Generated, Reference);
+        Checks.Gradients(Generated, Reference);
+    }
+
+    [Benchmark(Baseline = true, Description = "GenRnn")]
+    public void GeneratedStep() => Generated.Step();
+
+    [Benchmark(Description = "Reference")]
+    public void ReferenceStep() => Reference.Step();
 }
 
 /// <summary>
@@ -131,9 +161,10 @@ public abstract class CaseBenchmark
 
     protected ReferenceRunner Reference { get; private set; } = null!;
 
-    protected void CreateRunners()
+    /// <param name="withHead">The case's model with a Dense(1) head (<see cref="BenchCase.CreateWithHead"/>).</param>
+    protected void CreateRunners(bool withHead = false)
     {
-        Generated = BenchCase.CreateGenerated(Cell, Size);
+        Generated = withHead ? BenchCase.CreateWithHead(Cell, Size) : BenchCase.CreateGenerated(Cell, Size);
         Reference = new ReferenceRunner(Generated);
     }
 }

@@ -43,6 +43,13 @@ public abstract class GeneratedRunner
     /// <summary>A 100-step sequence from the carried state, which it leaves at the final state.</summary>
     public abstract void Forward();
 
+    /// <summary>The same 100-step sequence untraced from a zero state (what <see cref="ForwardBackward"/> runs, without the trace).</summary>
+    public void ForwardFromZero()
+    {
+        Array.Clear(State);
+        Forward();
+    }
+
     /// <summary>Streams stepped together in the batched-streaming benchmark.</summary>
     public const int Streams = 16;
 

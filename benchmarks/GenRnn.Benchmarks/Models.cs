@@ -50,3 +50,10 @@ namespace GenRnn.Benchmarks;
 [RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(16, 64)] public partial class Rnn16x64Cores2;
 [RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(32, 128)] public partial class Rnn32x128Cores2;
 [RecurrentModel(Cores = 2, BFloat16Inference = true), Rnn(64, 256)] public partial class Rnn64x256Cores2;
+
+// With a Dense(1) head (the output is one float per step, as in an audio effect): the head benchmarks
+// (HeadStepBenchmarks), LSTM and GRU at (1, 8) and (8, 32) only (BenchCase.HasHeadModel).
+[RecurrentModel(BFloat16Inference = true), Lstm(1, 8), Dense(1)] public partial class Lstm1x8Head;
+[RecurrentModel(BFloat16Inference = true), Lstm(8, 32), Dense(1)] public partial class Lstm8x32Head;
+[RecurrentModel(BFloat16Inference = true), Gru(1, 8), Dense(1)] public partial class Gru1x8Head;
+[RecurrentModel(BFloat16Inference = true), Gru(8, 32), Dense(1)] public partial class Gru8x32Head;

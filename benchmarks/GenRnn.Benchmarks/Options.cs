@@ -71,12 +71,16 @@ public sealed class Options
     /// <summary>Whether (cell, size) is selected.</summary>
     public bool Includes(Cell cell, string size) => (Cells.Count == 0 || Cells.Contains(cell)) && (Sizes.Count == 0 || Sizes.Contains(size));
 
+    /// <summary>Whether (cell, size) is selected and the benchmark class has a model for it (the head benchmarks have four).</summary>
+    public bool Includes(Type benchmarks, Cell cell, string size) =>
+        Includes(cell, size) && (benchmarks != typeof(HeadStepBenchmarks) || BenchCase.HasHeadModel(cell, size));
+
     /// <summary>Whether a BenchmarkDotNet case is selected and can run (its ONNX model exists).</summary>
     public bool Includes(BenchmarkCase benchmark)
     {
         var cell = (Cell)Parameter(benchmark.Parameters, nameof(CaseBenchmark.Cell));
         var size = (string)Parameter(benchmark.Parameters, nameof(CaseBenchmark.Size));
-        return Includes(cell, size);
+        return Includes(benchmark.Descriptor.Type, cell, size);
     }
 
     private static object Parameter(ParameterInstances parameters, string name)

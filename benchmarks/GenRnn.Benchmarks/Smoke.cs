@@ -24,7 +24,7 @@ public static class Smoke
             MethodInfo[] benchmarks = [.. type.GetMethods().Where(m => m.IsDefined(typeof(BenchmarkAttribute)))];
             foreach (Cell cell in Enum.GetValues<Cell>())
             {
-                foreach (string size in BenchCase.Sizes.Where(s => options.Includes(cell, s)))
+                foreach (string size in BenchCase.Sizes.Where(s => options.Includes(type, cell, s)))
                 {
                     var watch = Stopwatch.StartNew();
                     try

@@ -204,7 +204,11 @@ internal static class CellEmitter
         w.Line($"ref float gates = ref {At("rec", layer.RecordGates)};");
         w.Line($"ref float hPrev = ref t == 0 ? ref {At("d0", layer.StateH)} : ref {Names.Unsafe}.Add(ref d0, {header + layer.RecordH - stride} + t * {stride});");
         w.Line($"{k.Accumulate(h)}(ref {Names.Unsafe}.Add(ref dIn, t * {h}), ref dh);");
+        // A layer whose weights outgrow L1 reads W_hh's rows last to first on odd steps, so that each step starts
+        // with the rows the step before read last, still in cache (as the forward sweeps its blocks).
+        w.BackwardSweep = layer.Tuning.Sweeps ? "(t & 1) != 0" : null;
         Family(m).WriteBackwardStep(w, k, layer, header, stride);
+        w.BackwardSweep = null;
 
         w.Close();
         w.Line();
@@ -240,10 +244,14 @@ internal static class CellEmitter
     /// <summary>dst[k] += sum over columns [first, end) of W[k, n] d[n] for the blocked matrix at <paramref name="offset"/> of the parameters.</summary>
     public static void GemvTransposed(SourceWriter w, KernelEmitter k, Offset offset, int rows, int columns, int first, int end, string d, int dOffset, string dst)
     {
-        if (first == 0 && end == columns && columns > BlockedMatrix.Width)
+        int count = end - first;
+        bool whole = first % BlockedMatrix.Width == 0 && (end % BlockedMatrix.Width == 0 || end == columns);
+        bool sixteen = System.Array.IndexOf(w.VectorLanes, Lanes.V512) >= 0 && SixteenRowReduction.Applies(rows, count);
+        if (whole && (count > BlockedMatrix.Width || sixteen))
         {
-            // The whole matrix: one kernel that sums each k across all blocks before reducing the lanes.
-            w.Line($"{k.GemvTransposedAll(rows, columns)}(ref {At("p", offset)}, ref {BlockedMatrix.Ref(d, dOffset.ToString())}, ref {dst});");
+            // Whole blocks (to the matrix's end, or to a block boundary: a GRU's r,z and n columns): one kernel that
+            // sums each k across all blocks before reducing the lanes. Block first / 64 starts first K floats in.
+            w.Line($"{k.GemvTransposedAll(rows, count)}(ref {At("p", offset + first * rows)}, ref {BlockedMatrix.Ref(d, dOffset.ToString())}, ref {dst}, {w.BackwardSweep ?? "false"});");
             return;
         }
 

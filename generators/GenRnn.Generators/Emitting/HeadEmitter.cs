@@ -5,6 +5,9 @@ namespace GenRnn.Generators.Emitting;
 /// <summary>Writes the dense head y = F(W h + b) and its backward pass side by side.</summary>
 internal static class HeadEmitter
 {
+    /// <summary>Heads with fewer outputs than the narrowest vector (8 floats) take <see cref="KernelEmitter.Dot"/>.</summary>
+    private const int NarrowOutputs = 8;
+
     public static void WriteForward(SourceWriter w, KernelEmitter k, ModelLayout layout)
     {
         int o = layout.Model.HeadOutputs, h = layout.Top.Model.HiddenSize;
@@ -12,7 +15,18 @@ internal static class HeadEmitter
         w.Line(Names.MethodImpl);
         w.Open("private static void HeadForward(ref float p, ref float h, ref float y)");
         w.Line($"{k.Copy(o)}(ref {CellEmitter.At("p", layout.HeadBias)}, ref y);");
-        CellEmitter.Gemv(w, k, layout.HeadWeight, h, o, 0, o, "h", "y");
+        if (o < NarrowOutputs)
+        {
+            // Fewer outputs than a vector holds: the gate kernels' form (a vector of outputs per k) would be one scalar
+            // chain of h dependent multiply-adds per output in every step (not on the recurrent chain, which needs h
+            // only, but on the latency of y).
+            w.Line($"{k.Dot(h, o)}(ref {CellEmitter.At("p", layout.HeadWeight)}, ref h, ref y);");
+        }
+        else
+        {
+            CellEmitter.Gemv(w, k, layout.HeadWeight, h, o, 0, o, "h", "y");
+        }
+
         switch (layout.Model.HeadActivation)
         {
             case HeadActivation.Tanh:
@@ -65,8 +79,17 @@ internal static class HeadEmitter
         }
 
         w.Line($"{k.Accumulate(o)}(ref dz, ref {CellEmitter.At("g", layout.HeadBias)});");
-        CellEmitter.Ger(w, k, layout.HeadWeight, h, o, 0, o, "h", "dz", 0);
-        CellEmitter.GemvTransposed(w, k, layout.HeadWeight, h, o, 0, o, "dz", 0, "dh");
+        if (o == 1)
+        {
+            // W is one contiguous row [h]: both products are that row scaled by dz, in vector lanes.
+            w.Line($"{k.Axpy(h)}(ref h, dz, ref {CellEmitter.At("g", layout.HeadWeight)});");
+            w.Line($"{k.Axpy(h)}(ref {CellEmitter.At("p", layout.HeadWeight)}, dz, ref dh);");
+        }
+        else
+        {
+            CellEmitter.Ger(w, k, layout.HeadWeight, h, o, 0, o, "h", "dz", 0);
+            CellEmitter.GemvTransposed(w, k, layout.HeadWeight, h, o, 0, o, "dz", 0, "dh");
+        }
         w.Close();
     }
 

@@ -10,6 +10,13 @@ internal sealed class SourceWriter
 
     /// <summary>The vector widths (in floats, widest first) the code written here may use.</summary>
     public Lanes[] VectorLanes { get; set; } = { Lanes.V512, Lanes.V256 };
+
+    /// <summary>
+    /// While a layer's backward step is written: the bool expression that reverses the order in which a whole
+    /// transposed product reads W_hh on alternate steps (CellEmitter.GemvTransposed), or null outside it and for layers
+    /// that do not sweep.
+    /// </summary>
+    public string? BackwardSweep { get; set; }
     private int _indent;
 
     public void Line(string line = "")

@@ -615,50 +615,73 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_2x9s9(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 2; k++)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
-            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 9);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 9);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
                     const int n = 0;
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 0));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64));
-                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x1, a1_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
                 }
+                for (int n = 8; n < 9; n++)
                 {
-                    const int n = 8;
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
+                    var a1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, n + 0);
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
+                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1);
+                        a1_0 = (d0 * x1 + a1_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, n + 0) = a1_0;
                 }
             }
-            else
+        }
+        else
+        {
+            for (int k = 0; k < 2; k += 1)
             {
-                for (int n = 0; n < 9; n += 1)
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 9);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 9; n++)
                 {
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
                 }
             }
         }
@@ -683,21 +706,24 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x6s9(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 3; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 9);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 6; n += 1)
+            for (int n = 0; n < 6; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
@@ -706,21 +732,24 @@ partial class ChoGru : global::GenRnn.IRecurrentModel<ChoGru>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x3s9(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 3; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 9);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 9);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 3; n += 1)
+            for (int n = 0; n < 3; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }

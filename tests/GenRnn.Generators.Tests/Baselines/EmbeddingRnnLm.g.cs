@@ -399,7 +399,7 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     private static void HeadForward(ref float p, ref float h, ref float y)
     {
         Copy_5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref y);
-        Gemv_4x5s5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
+        Dot_4x5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
         // Subtracting the maximum keeps exp from overflowing.
         float max = y;
         for (int n = 1; n < 5; n++) max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref y, n));
@@ -569,21 +569,24 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 3; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 4);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 4; n += 1)
+            for (int n = 0; n < 4; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
@@ -607,21 +610,24 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 4; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 4);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 4; n += 1)
+            for (int n = 0; n < 4; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 64);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 64);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 64);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
@@ -639,18 +645,27 @@ partial class EmbeddingRnnLm : global::GenRnn.IRecurrentModel<EmbeddingRnnLm>
         }
     }
 
-    // acc[0..5) += sum over k < 4 of v[k] * w[k*5 + n]
+    // acc[n] += sum over k < 4 of v[k] * w[k*5 + n], n < 5: 4 partial sums per output, not one chain of 4 dependent multiply-adds
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x5s5(ref float w, ref float v, ref float acc)
+    private static void Dot_4x5(ref float w, ref float v, ref float acc)
     {
-        for (int n = 0; n < 5; n += 1)
+        for (int j = 0; j < 5; j++)
         {
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int k = 0; k < 4; k += 4)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 5 + n);
+                s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 0) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 5 + j);
+                s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 1) * 5 + j);
+                s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 2) * 5 + j);
+                s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 3) * 5 + j);
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            s0 += s1;
+            s2 += s3;
+            s0 += s2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, j) += s0;
         }
     }
 

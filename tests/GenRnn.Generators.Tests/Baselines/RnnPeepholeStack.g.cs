@@ -522,7 +522,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             Acc_17(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dIn, t * 17), ref dh);
             ref float cPrev = ref t == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, L1StateC) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, TraceHeader + L1RecordC - StepRecordSize + t * StepRecordSize);
             Layer1Gradient(ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rec, L1RecordC), ref cPrev, ref dh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref carry, L1StateC), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1Peepholes), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, L1Peepholes));
-            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref gates, ref dh);
+            GemvTAll_17x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightHh), ref gates, ref dh, false);
         }
 
         // The whole sequence's weight and bias gradients.
@@ -544,7 +544,7 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
             for (int t = 0; t < steps; t++)
             {
                 ref float da = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref da0, t * StepRecordSize);
-                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4));
+                GemvTAll_4x68(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, L1WeightIh), ref da, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dOut, t * 4), false);
             }
         }
     }
@@ -830,21 +830,24 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_3x4s4(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 3; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 4);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 4; n += 1)
+            for (int n = 0; n < 4; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
@@ -868,21 +871,24 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x4s4(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 4; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 4);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 4; n += 1)
+            for (int n = 0; n < 4; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
@@ -1570,74 +1576,177 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
 
     // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 17: 1 full block(s) of 64 and one of 4, 1088 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvTAll_17x68(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_17x68(ref float w, ref float d, ref float dst, bool reverse)
     {
-        for (int k = 0; k < 17; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
-            ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + k * 4);
-            ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            for (int k = 0; k < 16; k += 4)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 64);
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 1) * 64);
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 2) * 64);
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 3) * 64);
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 for (int b = 0; b < 1; b++)
                 {
-                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088);
                     ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0)), a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16)), a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32)), a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48)), a3);
+                    var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0));
+                    var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16));
+                    var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32));
+                    var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48));
+                    ref float rb0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, b * 1088);
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(0)), d0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(16)), d1, a0_1);
+                    a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(32)), d2, a0_2);
+                    a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(48)), d3, a0_3);
+                    ref float rb1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, b * 1088);
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(0)), d0, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(16)), d1, a1_1);
+                    a1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(32)), d2, a1_2);
+                    a1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(48)), d3, a1_3);
+                    ref float rb2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, b * 1088);
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(0)), d0, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(16)), d1, a2_1);
+                    a2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(32)), d2, a2_2);
+                    a2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(48)), d3, a2_3);
+                    ref float rb3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, b * 1088);
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(0)), d0, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(16)), d1, a3_1);
+                    a3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(32)), d2, a3_2);
+                    a3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(48)), d3, a3_3);
                 }
-                a0 += a1;
-                a2 += a3;
-                a0 += a2;
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a0);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
+                ref float rowTail0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 0) * 4);
+                a0_0 += a0_1;
+                a0_2 += a0_3;
+                a0_0 += a0_2;
+                float sum0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0);
+                for (int n = 0; n < 4; n++) sum0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail0, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 0) += sum0;
+                ref float rowTail1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 1) * 4);
+                a1_0 += a1_1;
+                a1_2 += a1_3;
+                a1_0 += a1_2;
+                float sum1 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_0);
+                for (int n = 0; n < 4; n++) sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail1, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 1) += sum1;
+                ref float rowTail2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 2) * 4);
+                a2_0 += a2_1;
+                a2_2 += a2_3;
+                a2_0 += a2_2;
+                float sum2 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_0);
+                for (int n = 0; n < 4; n++) sum2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail2, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 2) += sum2;
+                ref float rowTail3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 3) * 4);
+                a3_0 += a3_1;
+                a3_2 += a3_3;
+                a3_0 += a3_2;
+                float sum3 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_0);
+                for (int n = 0; n < 4; n++) sum3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail3, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 3) += sum3;
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                const int k = 16;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 64);
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 for (int b = 0; b < 1; b++)
                 {
-                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088);
                     ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0)), a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8)), a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16)), a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24)), a3);
-                    a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32)), a4);
-                    a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(40)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40)), a5);
-                    a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48)), a6);
-                    a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(56)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56)), a7);
+                    var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0));
+                    var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16));
+                    var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32));
+                    var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48));
+                    ref float rb0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, b * 1088);
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(0)), d0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(16)), d1, a0_1);
+                    a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(32)), d2, a0_2);
+                    a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(48)), d3, a0_3);
                 }
-                a0 += a1;
-                a2 += a3;
-                a4 += a5;
-                a6 += a7;
-                a0 += a2;
-                a4 += a6;
-                a0 += a4;
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a0);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
+                ref float rowTail0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 0) * 4);
+                a0_0 += a0_1;
+                a0_2 += a0_3;
+                a0_0 += a0_2;
+                float sum0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0);
+                for (int n = 0; n < 4; n++) sum0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail0, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 0) += sum0;
             }
-            else
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 17; k += 1)
             {
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 64);
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int b = 0; b < 1; b++)
+                {
+                    ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
+                    var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0));
+                    var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8));
+                    var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16));
+                    var d3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24));
+                    var d4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32));
+                    var d5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40));
+                    var d6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48));
+                    var d7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56));
+                    ref float rb0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, b * 1088);
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(0)), d0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(8)), d1, a0_1);
+                    a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(16)), d2, a0_2);
+                    a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(24)), d3, a0_3);
+                    a0_4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(32)), d4, a0_4);
+                    a0_5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(40)), d5, a0_5);
+                    a0_6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(48)), d6, a0_6);
+                    a0_7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(56)), d7, a0_7);
+                }
+                ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
+                ref float rowTail0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + (k + 0) * 4);
+                a0_0 += a0_1;
+                a0_2 += a0_3;
+                a0_4 += a0_5;
+                a0_6 += a0_7;
+                a0_0 += a0_2;
+                a0_4 += a0_6;
+                a0_0 += a0_4;
+                float sum0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0);
+                for (int n = 0; n < 4; n++) sum0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail0, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 0) += sum0;
+            }
+        }
+        else
+        {
+            for (int k = 0; k < 17; k++)
+            {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
                 float sum = 0f;
                 for (int b = 0; b < 1; b++) for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 1088 + n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64 + n);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1088 + k * 4);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64 + n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }
@@ -1735,71 +1844,152 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x64s64(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 4; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
-            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (int n = 0; n < 64; n += 64)
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 64);
+                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 2) * 64);
+                ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 3) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 16));
-                    var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 32));
-                    var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 48));
+                    const int n = 0;
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 32));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 48));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 16));
+                    var a1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 32));
+                    var a1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 48));
+                    var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 0));
+                    var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 16));
+                    var a2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 32));
+                    var a2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 48));
+                    var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 0));
+                    var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 16));
+                    var a3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 32));
+                    var a3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 48));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
-                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
-                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
-                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32));
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48));
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x0, a0_3);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x1, a1_0);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x1, a1_1);
+                        a1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x1, a1_2);
+                        a1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x1, a1_3);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 2));
+                        a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x2, a2_0);
+                        a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x2, a2_1);
+                        a2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x2, a2_2);
+                        a2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x2, a2_3);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 3));
+                        a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x3, a3_0);
+                        a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x3, a3_1);
+                        a3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x3, a3_2);
+                        a3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x3, a3_3);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref row, (nuint)(n + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref row, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_2, ref row0, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_3, ref row0, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref row1, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_2, ref row1, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_3, ref row1, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref row2, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref row2, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_2, ref row2, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_3, ref row2, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref row3, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref row3, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_2, ref row3, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_3, ref row3, (nuint)(n + 48));
                 }
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 4; k += 2)
             {
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 for (int n = 0; n < 64; n += 32)
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
-                    var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 16));
-                    var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 24));
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 8));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 24));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 8));
+                    var a1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 16));
+                    var a1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 24));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
-                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
-                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
-                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                        var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d3, x0, a0_3);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x1, a1_0);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x1, a1_1);
+                        a1_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d2, x1, a1_2);
+                        a1_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d3, x1, a1_3);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref row, (nuint)(n + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref row, (nuint)(n + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref row0, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_2, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_3, ref row0, (nuint)(n + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref row1, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_2, ref row1, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_3, ref row1, (nuint)(n + 24));
                 }
             }
-            else
+        }
+        else
+        {
+            for (int k = 0; k < 4; k += 1)
             {
-                for (int n = 0; n < 64; n += 1)
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 64; n++)
                 {
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
                 }
             }
         }
@@ -1856,71 +2046,216 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_17x64s64(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 17; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 64);
-            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            for (int k = 0; k < 16; k += 4)
             {
-                for (int n = 0; n < 64; n += 64)
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 64);
+                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 2) * 64);
+                ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 3) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 16));
-                    var a2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 32));
-                    var a3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 48));
+                    const int n = 0;
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 32));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 48));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 16));
+                    var a1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 32));
+                    var a1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 48));
+                    var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 0));
+                    var a2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 16));
+                    var a2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 32));
+                    var a2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 48));
+                    var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 0));
+                    var a3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 16));
+                    var a3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 32));
+                    var a3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 48));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
-                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a1);
-                        a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32)), xt, a2);
-                        a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48)), xt, a3);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32));
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48));
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x0, a0_3);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x1, a1_0);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x1, a1_1);
+                        a1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x1, a1_2);
+                        a1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x1, a1_3);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 2));
+                        a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x2, a2_0);
+                        a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x2, a2_1);
+                        a2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x2, a2_2);
+                        a2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x2, a2_3);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 3));
+                        a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x3, a3_0);
+                        a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x3, a3_1);
+                        a3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x3, a3_2);
+                        a3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x3, a3_3);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1, ref row, (nuint)(n + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2, ref row, (nuint)(n + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3, ref row, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_2, ref row0, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_3, ref row0, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_1, ref row1, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_2, ref row1, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_3, ref row1, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref row2, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_1, ref row2, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_2, ref row2, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_3, ref row2, (nuint)(n + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref row3, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_1, ref row3, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_2, ref row3, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_3, ref row3, (nuint)(n + 48));
                 }
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
+                const int k = 16;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                {
+                    const int n = 0;
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 32));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 48));
+                    ref float dt = ref d;
+                    ref float xt = ref xk;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 32));
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 48));
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d3, x0, a0_3);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_1, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_2, ref row0, (nuint)(n + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_3, ref row0, (nuint)(n + 48));
+                }
+            }
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 16; k += 2)
+            {
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 for (int n = 0; n < 64; n += 32)
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
-                    var a2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 16));
-                    var a3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 24));
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 8));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 24));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 8));
+                    var a1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 16));
+                    var a1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 24));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192));
-                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
-                        a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16)), xt, a2);
-                        a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24)), xt, a3);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                        var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d3, x0, a0_3);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x1, a1_0);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x1, a1_1);
+                        a1_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d2, x1, a1_2);
+                        a1_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d3, x1, a1_3);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref row, (nuint)(n + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref row, (nuint)(n + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref row0, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_2, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_3, ref row0, (nuint)(n + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref row1, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_2, ref row1, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_3, ref row1, (nuint)(n + 24));
                 }
             }
-            else
             {
-                for (int n = 0; n < 64; n += 1)
+                const int k = 16;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 64; n += 32)
                 {
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 8));
+                    var a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 16));
+                    var a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 24));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                        var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 16));
+                        var d3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 24));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x0, a0_1);
+                        a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d2, x0, a0_2);
+                        a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d3, x0, a0_3);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref row0, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_2, ref row0, (nuint)(n + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_3, ref row0, (nuint)(n + 24));
+                }
+            }
+        }
+        else
+        {
+            for (int k = 0; k < 17; k += 1)
+            {
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 64);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 64; n++)
+                {
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
+                    ref float dt = ref d;
+                    ref float xt = ref xk;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
+                        dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
                 }
             }
         }
@@ -1930,95 +2265,172 @@ partial class RnnPeepholeStack : global::GenRnn.IRecurrentModel<RnnPeepholeStack
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_17x4s4(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 17; k++)
+        for (int k = 0; k < 17; k += 1)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 4);
+            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 4);
             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            for (int n = 0; n < 4; n += 1)
+            for (int n = 0; n < 4; n++)
             {
-                var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                 ref float dt = ref d;
+                ref float xt = ref xk;
                 for (int t = 0; t < steps; t++)
                 {
-                    var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 192);
-                    a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                    var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                    a0_0 = (d0 * x0 + a0_0);
                     dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 192);
+                    xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 192);
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
             }
         }
     }
 
     // dst[k] += sum over n < 68 of W[k, n] * d[n], for k < 4: 1 full block(s) of 64 and one of 4, 256 floats apart
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvTAll_4x68(ref float w, ref float d, ref float dst)
+    private static void GemvTAll_4x68(ref float w, ref float d, ref float dst, bool reverse)
     {
-        for (int k = 0; k < 4; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
-            ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + k * 4);
-            ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 64);
+                var a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 1) * 64);
+                var a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 2) * 64);
+                var a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 3) * 64);
+                var a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 for (int b = 0; b < 1; b++)
                 {
-                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256);
                     ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
-                    a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0)), a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16)), a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32)), a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48)), a3);
+                    var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(0));
+                    var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(16));
+                    var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(32));
+                    var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref db, (nuint)(48));
+                    ref float rb0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, b * 256);
+                    a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(0)), d0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(16)), d1, a0_1);
+                    a0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(32)), d2, a0_2);
+                    a0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb0, (nuint)(48)), d3, a0_3);
+                    ref float rb1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, b * 256);
+                    a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(0)), d0, a1_0);
+                    a1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(16)), d1, a1_1);
+                    a1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(32)), d2, a1_2);
+                    a1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb1, (nuint)(48)), d3, a1_3);
+                    ref float rb2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, b * 256);
+                    a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(0)), d0, a2_0);
+                    a2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(16)), d1, a2_1);
+                    a2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(32)), d2, a2_2);
+                    a2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb2, (nuint)(48)), d3, a2_3);
+                    ref float rb3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, b * 256);
+                    a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(0)), d0, a3_0);
+                    a3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(16)), d1, a3_1);
+                    a3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(32)), d2, a3_2);
+                    a3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb3, (nuint)(48)), d3, a3_3);
                 }
-                a0 += a1;
-                a2 += a3;
-                a0 += a2;
-                float sum = global::System.Runtime.Intrinsics.Vector512.Sum(a0);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
+                ref float rowTail0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + (k + 0) * 4);
+                a0_0 += a0_1;
+                a0_2 += a0_3;
+                a0_0 += a0_2;
+                float sum0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0);
+                for (int n = 0; n < 4; n++) sum0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail0, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 0) += sum0;
+                ref float rowTail1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + (k + 1) * 4);
+                a1_0 += a1_1;
+                a1_2 += a1_3;
+                a1_0 += a1_2;
+                float sum1 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_0);
+                for (int n = 0; n < 4; n++) sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail1, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 1) += sum1;
+                ref float rowTail2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + (k + 2) * 4);
+                a2_0 += a2_1;
+                a2_2 += a2_3;
+                a2_0 += a2_2;
+                float sum2 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_0);
+                for (int n = 0; n < 4; n++) sum2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail2, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 2) += sum2;
+                ref float rowTail3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + (k + 3) * 4);
+                a3_0 += a3_1;
+                a3_2 += a3_3;
+                a3_0 += a3_2;
+                float sum3 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_0);
+                for (int n = 0; n < 4; n++) sum3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail3, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 3) += sum3;
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 4; k += 1)
             {
-                var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 64);
+                var a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a0_7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 for (int b = 0; b < 1; b++)
                 {
-                    ref float rb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256);
                     ref float db = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64);
-                    a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(0)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0)), a0);
-                    a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8)), a1);
-                    a2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16)), a2);
-                    a3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24)), a3);
-                    a4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(32)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32)), a4);
-                    a5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(40)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40)), a5);
-                    a6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(48)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48)), a6);
-                    a7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb, (nuint)(56)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56)), a7);
+                    var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(0));
+                    var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(8));
+                    var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(16));
+                    var d3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(24));
+                    var d4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(32));
+                    var d5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(40));
+                    var d6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(48));
+                    var d7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref db, (nuint)(56));
+                    ref float rb0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, b * 256);
+                    a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(0)), d0, a0_0);
+                    a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(8)), d1, a0_1);
+                    a0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(16)), d2, a0_2);
+                    a0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(24)), d3, a0_3);
+                    a0_4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(32)), d4, a0_4);
+                    a0_5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(40)), d5, a0_5);
+                    a0_6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(48)), d6, a0_6);
+                    a0_7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rb0, (nuint)(56)), d7, a0_7);
                 }
-                a0 += a1;
-                a2 += a3;
-                a4 += a5;
-                a6 += a7;
-                a0 += a2;
-                a4 += a6;
-                a0 += a4;
-                float sum = global::System.Runtime.Intrinsics.Vector256.Sum(a0);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+                ref float dTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64);
+                ref float rowTail0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + (k + 0) * 4);
+                a0_0 += a0_1;
+                a0_2 += a0_3;
+                a0_4 += a0_5;
+                a0_6 += a0_7;
+                a0_0 += a0_2;
+                a0_4 += a0_6;
+                a0_0 += a0_4;
+                float sum0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0);
+                for (int n = 0; n < 4; n++) sum0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail0, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k + 0) += sum0;
             }
-            else
+        }
+        else
+        {
+            for (int k = 0; k < 4; k++)
             {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 64);
                 float sum = 0f;
                 for (int b = 0; b < 1; b++) for (int n = 0; n < 64; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, b * 256 + n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, b * 64 + n);
-                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dTail, n);
+                ref float rowTail = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256 + k * 4);
+                for (int n = 0; n < 4; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTail, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, 64 + n);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
             }
         }

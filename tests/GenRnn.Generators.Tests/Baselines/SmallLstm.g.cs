@@ -423,7 +423,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     private static void HeadForward(ref float p, ref float h, ref float y)
     {
         Copy_1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadBias), ref y);
-        Gemv_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
+        Dot_4x1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref h, ref y);
     }
 
     // Head backward: dz = dy through F (or dz given as logit gradients); dW += h dz^T, db += dz, dh += W dz
@@ -432,8 +432,8 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     {
         Copy_1(ref dy, ref dz);
         Acc_1(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadBias));
-        Ger_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadWeight), ref h, ref dz);
-        GemvT_4x1s1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), ref dz, ref dh);
+        Axpy_4(ref h, dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, HeadWeight));
+        Axpy_4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, HeadWeight), dz, ref dh);
     }
 
     // dst[n] = a[n], n < 1
@@ -740,56 +740,76 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_1x16s16(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 1; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
-            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
                     const int n = 0;
-                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 0));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
-                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x0, a0_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
                 }
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
             {
-                for (int n = 0; n < 16; n += 16)
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
+                    const int n = 0;
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 8));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
-                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x0, a0_1);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref row0, (nuint)(n + 8));
                 }
             }
-            else
+        }
+        else
+        {
             {
-                for (int n = 0; n < 16; n += 1)
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 16; n++)
                 {
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
                 }
             }
         }
@@ -831,56 +851,99 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void GerT_4x16s16(ref float g, ref float x, ref float d, int steps)
     {
-        for (int k = 0; k < 4; k++)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 16);
-            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
+                const int k = 0;
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 16);
+                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 2) * 16);
+                ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 3) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
                     const int n = 0;
-                    var a0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(n + 0));
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(n + 0));
+                    var a3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(n + 0));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
-                        a0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x0, a0_0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x1, a1_0);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 2));
+                        a2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x2, a2_0);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 3));
+                        a3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(d0, x3, a3_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0, ref row, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2_0, ref row2, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3_0, ref row3, (nuint)(n + 0));
                 }
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < 4; k += 2)
             {
-                for (int n = 0; n < 16; n += 16)
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 1) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
                 {
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 0));
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(n + 8));
+                    const int n = 0;
+                    var a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 0));
+                    var a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(n + 8));
+                    var a1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 0));
+                    var a1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(n + 8));
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80));
-                        a0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0)), xt, a0);
-                        a1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8)), xt, a1);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 0));
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dt, (nuint)(n + 8));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0));
+                        a0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x0, a0_0);
+                        a0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x0, a0_1);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 1));
+                        a1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d0, x1, a1_0);
+                        a1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(d1, x1, a1_1);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref row, (nuint)(n + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref row, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_0, ref row0, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0_1, ref row0, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_0, ref row1, (nuint)(n + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1_1, ref row1, (nuint)(n + 8));
                 }
             }
-            else
+        }
+        else
+        {
+            for (int k = 0; k < 4; k += 1)
             {
-                for (int n = 0; n < 16; n += 1)
+                ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, (k + 0) * 16);
+                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                for (int n = 0; n < 16; n++)
                 {
-                    var a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0);
+                    var a0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0);
                     ref float dt = ref d;
+                    ref float xt = ref xk;
                     for (int t = 0; t < steps; t++)
                     {
-                        var xt = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, t * 80);
-                        a0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0) * xt + a0);
+                        var d0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, n + 0);
+                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 0);
+                        a0_0 = (d0 * x0 + a0_0);
                         dt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dt, 80);
+                        xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xt, 80);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n + 0) = a0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, n + 0) = a0_0;
                 }
             }
         }
@@ -922,18 +985,27 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // acc[0..1) += sum over k < 4 of v[k] * w[k*1 + n]
+    // acc[n] += sum over k < 4 of v[k] * w[k*1 + n], n < 1: a dot product in vector lanes, not one chain of 4 dependent multiply-adds
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv_4x1s1(ref float w, ref float v, ref float acc)
+    private static void Dot_4x1(ref float w, ref float v, ref float acc)
     {
+        for (int j = 0; j < 1; j++)
         {
-            const int n = 0;
-            float a = global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n);
-            for (int k = 0; k < 4; k++)
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int k = 0; k < 4; k += 4)
             {
-                a += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 1 + n);
+                s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 0) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 0) * 1 + j);
+                s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 1) * 1 + j);
+                s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 2) * 1 + j);
+                s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w, (k + 3) * 1 + j);
             }
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, n) = a;
+            s0 += s1;
+            s2 += s3;
+            s0 += s2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref acc, j) += s0;
         }
     }
 
@@ -947,31 +1019,13 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
         }
     }
 
-    // g[k*1 + n] += v[k] * d[n], for k < 4, n < 1
+    // dst[n] += a[n] * s, n < 4
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Ger_4x1s1(ref float g, ref float v, ref float d)
+    private static void Axpy_4(ref float a, float s, ref float dst)
     {
-        for (int k = 0; k < 4; k++)
+        for (int n = 0; n < 4; n += 1)
         {
-            float vk = global::System.Runtime.CompilerServices.Unsafe.Add(ref v, k);
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, k * 1);
-            {
-                const int n = 0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n) * vk + global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n));
-            }
-        }
-    }
-
-    // dst[k] += sum over n < 1 of w[k*1 + n] * d[n], for k < 4
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void GemvT_4x1s1(ref float w, ref float d, ref float dst)
-    {
-        for (int k = 0; k < 4; k++)
-        {
-            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, k * 1);
-            float sum = 0f;
-            for (int n = 0; n < 1; n++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, n) * global::System.Runtime.CompilerServices.Unsafe.Add(ref d, n);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, k) += sum;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref a, n) * s + global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, n));
         }
     }
 }
