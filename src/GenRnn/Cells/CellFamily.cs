@@ -27,6 +27,7 @@ namespace GenRnn.Cells;
 /// </param>
 /// <param name="onnx">How ONNX holds the cell, or null.</param>
 /// <param name="noOnnxReason">Why ONNX cannot hold the cell, when <paramref name="onnx"/> is null.</param>
+/// <param name="lstm">The LSTM options the kind has (LSTM kinds only), which the LSTM's emitter and reference read.</param>
 internal sealed class CellFamily(
     CellKind kind,
     string attribute,
@@ -38,7 +39,8 @@ internal sealed class CellFamily(
     bool recurrentApart,
     bool recurrentWaitsForReset,
     OnnxForm? onnx,
-    string? noOnnxReason = null)
+    string? noOnnxReason = null,
+    LstmOptions? lstm = null)
 {
     public CellKind Kind { get; } = kind;
 
@@ -67,6 +69,9 @@ internal sealed class CellFamily(
 
     /// <summary>Why ONNX cannot hold the cell (null when it can).</summary>
     public string? NoOnnxReason { get; } = onnx is null ? noOnnxReason ?? $"a {kind} layer, which ONNX has no operator for" : null;
+
+    /// <summary>The LSTM's options (LSTM kinds only, else null).</summary>
+    public LstmOptions? Lstm { get; } = lstm;
 
     /// <summary>The block of the named gate, or -1.</summary>
     public int BlockOf(string gate)

@@ -22,7 +22,8 @@ namespace GenRnn.Cells
             forgetBlock: 1,
             recurrentApart: false,
             recurrentWaitsForReset: false,
-            onnx: new OnnxForm("LSTM", OnnxLstmBlocks)));
+            onnx: new OnnxForm("LSTM", OnnxLstmBlocks),
+            lstm: GenRnn.LstmOptions.Default));
 
         /// <summary>The 1997 LSTM, without a forget gate: c' = c + i g.</summary>
         public static readonly CellFamily LstmNoForgetGate = Register(new(
@@ -37,7 +38,8 @@ namespace GenRnn.Cells
             recurrentWaitsForReset: false,
             onnx: null,
             noOnnxReason: "an LSTM without a forget gate (1997), which ONNX's LSTM operator cannot express (its cell always has a " +
-                "forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1)"));
+                "forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1)",
+            lstm: new GenRnn.LstmOptions { ForgetGate = false }));
 
         /// <summary>
         /// The LSTM with diagonal peepholes (Gers and Schmidhuber 2000): p_i and p_f read c, p_o reads c'. ONNX's P input
@@ -53,7 +55,8 @@ namespace GenRnn.Cells
             forgetBlock: 1,
             recurrentApart: false,
             recurrentWaitsForReset: false,
-            onnx: new OnnxForm("LSTM", OnnxLstmBlocks, peepholes: ["peephole_i", "peephole_o", "peephole_f"])));
+            onnx: new OnnxForm("LSTM", OnnxLstmBlocks, peepholes: ["peephole_i", "peephole_o", "peephole_f"]),
+            lstm: new GenRnn.LstmOptions { Peepholes = true }));
 
         /// <summary>
         /// The lecture's first cell, "the LSTM idea": the LSTM with no input, forget or output gate, c' = c + tanh(a),
@@ -71,7 +74,8 @@ namespace GenRnn.Cells
             recurrentWaitsForReset: false,
             onnx: null,
             noOnnxReason: "an LSTM without input, forget and output gates, which ONNX's LSTM operator cannot express (its cell " +
-                "always has the three gates)"));
+                "always has the three gates)",
+            lstm: new GenRnn.LstmOptions { InputGate = false, ForgetGate = false, OutputGate = false }));
 
         private static CellOption[] LstmOptions(bool inputGate, bool forgetGate, bool outputGate, bool peepholes) =>
             [new("InputGate", inputGate), new("ForgetGate", forgetGate), new("OutputGate", outputGate), new("Peepholes", peepholes)];
@@ -86,7 +90,9 @@ namespace GenRnn
     /// <see cref="ForgetGate"/> = false gives the 1997 LSTM (c' = c + i*g, gates i,g,o);
     /// <see cref="Peepholes"/> = true adds the diagonal peephole connections of Gers and Schmidhuber (2000);
     /// <see cref="InputGate"/>, <see cref="ForgetGate"/> and <see cref="OutputGate"/> all false give "the LSTM idea",
-    /// c' = c + tanh(a), h' = tanh(c') (gate g alone). Other combinations are the compile-time error GRNN009.
+    /// c' = c + tanh(a), h' = tanh(c') (gate g alone). The options compose (Greff et al. 2016, <see cref="LstmOptions"/>):
+    /// any gate removed, <see cref="CoupledGates"/> (f = 1 − i), peepholes for the gates that exist, identity cell input
+    /// or output activations. Combinations that conflict are the compile-time error GRNN009, whose message says the fix.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class LstmAttribute : Attribute
@@ -115,8 +121,17 @@ namespace GenRnn
         /// <summary>Whether the layer has an output gate (true, the default) or outputs tanh(c') as it is (o = 1).</summary>
         public bool OutputGate { get; set; } = true;
 
-        /// <summary>Whether the gates also see the cell state through diagonal peephole weights.</summary>
+        /// <summary>Whether the gates that exist also see the cell state through diagonal peephole weights.</summary>
         public bool Peepholes { get; set; }
+
+        /// <summary>Whether the forget gate is coupled to the input gate, f = 1 − i (CIFG), with no weights of its own.</summary>
+        public bool CoupledGates { get; set; }
+
+        /// <summary>The activation of the cell input g (tanh, the default, or identity: NIAF).</summary>
+        public CellActivation CellInputActivation { get; set; }
+
+        /// <summary>The activation of c' before the output gate (tanh, the default, or identity: h' = o c', NOAF).</summary>
+        public CellActivation CellOutputActivation { get; set; }
     }
 }
 

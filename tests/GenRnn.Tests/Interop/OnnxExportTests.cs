@@ -55,6 +55,19 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Lstm_options_onnx_cannot_hold_are_named()
+    {
+        NotSupportedException e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(LstmOptionsStackTanh.Create()));
+        Assert.Contains("CoupledGates = true", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Nig3x5.Create()));
+        Assert.Contains("InputGate = false", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Niaf3x5.Create()));
+        Assert.Contains("CellInputActivation = Identity", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Noaf3x5.Create()));
+        Assert.Contains("CellOutputActivation = Identity", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_validates_its_arguments_and_writes_through_a_temporary_file()
     {
         Assert.Throws<ArgumentException>(() => Onnx.Serialize(Lstm3x5.Description, new float[3]));
