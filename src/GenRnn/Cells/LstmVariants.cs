@@ -78,19 +78,35 @@ namespace GenRnn.Cells
                 forgetBlock: Array.IndexOf(blocks, "f"),
                 recurrentApart: false,
                 recurrentWaitsForReset: false,
-                onnx: null,
+                onnx: OnnxFormOf(options, blocks),
                 noOnnxReason: NoOnnxReason(options),
                 lstm: options);
         }
 
+        // ONNX's LSTM has the three gates always; it couples f to i (input_forget), and its activations attribute holds
+        // an identity g or h as Affine(x) = 1·x + 0. Its blocks are i, o, f, c; CIFG's f block and peephole are zeros.
+        private static OnnxForm? OnnxFormOf(LstmOptions o, string[] blocks)
+        {
+            if (!o.InputGate || !o.ForgetGate || !o.OutputGate)
+            {
+                return null;
+            }
+
+            string[]? activations = o.CellInputActivation == CellActivation.Tanh && o.CellOutputActivation == CellActivation.Tanh ? null
+                : ["Sigmoid", OnnxActivation(o.CellInputActivation), OnnxActivation(o.CellOutputActivation)];
+            int[] order = [Array.IndexOf(blocks, "i"), Array.IndexOf(blocks, "o"), Array.IndexOf(blocks, "f"), Array.IndexOf(blocks, "g")];
+            string[]? peepholes = o.Peepholes ? ["peephole_i", "peephole_o", o.CoupledGates ? "" : "peephole_f"] : null;
+            return new OnnxForm("LSTM", order, peepholes: peepholes, inputForget: o.CoupledGates, activations: activations);
+        }
+
+        private static string OnnxActivation(CellActivation a) => a == CellActivation.Identity ? "Affine" : "Tanh";
+
         // Names the first option ONNX's LSTM operator cannot hold, so the NotSupportedException says what to change.
-        private static string NoOnnxReason(LstmOptions o) =>
+        private static string? NoOnnxReason(LstmOptions o) =>
             !o.InputGate ? "an LSTM with InputGate = false, which ONNX's LSTM operator cannot express (its cell always has an input gate)"
-            : !o.ForgetGate ? "an LSTM with ForgetGate = false, which ONNX's LSTM operator cannot express (its cell always has a forget gate)"
+            : !o.ForgetGate ? "an LSTM with ForgetGate = false, which ONNX's LSTM operator cannot express (its cell always has a forget gate, which input_forget couples to i instead of fixing at 1)"
             : !o.OutputGate ? "an LSTM with OutputGate = false, which ONNX's LSTM operator cannot express (its cell always has an output gate)"
-            : o.CoupledGates ? "an LSTM with CoupledGates = true, which GenRnn does not export to ONNX (ONNX's input_forget attribute is not implemented by every runtime)"
-            : o.CellInputActivation != CellActivation.Tanh ? $"an LSTM with CellInputActivation = {o.CellInputActivation}, which GenRnn does not export to ONNX (ONNX would need an Affine activation, which runtimes lack)"
-            : $"an LSTM with CellOutputActivation = {o.CellOutputActivation}, which GenRnn does not export to ONNX (ONNX would need an Affine activation, which runtimes lack)";
+            : null;
     }
 }
 
