@@ -299,6 +299,18 @@ public sealed class DiagnosticsTests
     }
 
     [Theory]
+    [InlineData("CellInputActivation = (CellActivation)2", "CellInputActivation", "2")]
+    [InlineData("CellOutputActivation = (CellActivation)(-1)", "CellOutputActivation", "-1")]
+    public void GRNN020_UnknownCellActivation(string option, string name, string value)
+    {
+        (Diagnostic d, GeneratorRun run) = Single(Model($"[Lstm(3, 4, {option})]"), "GRNN020");
+
+        AssertMessage(d, $"[Lstm] has {name} = {value}, which is not a CellActivation member; use CellActivation.Tanh or CellActivation.Identity");
+        AssertAt(run, d, $"Lstm(3, 4, {option})");
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
     [InlineData("VectorWidth = 128", "[RecurrentModel] has VectorWidth = 128; use 512 (Vector512 where available), 256 (at most Vector256) or 32 (scalar)")]
     [InlineData("RegisterBlocks = 9", "[RecurrentModel] has RegisterBlocks = 9; use 1 to 8 accumulators")]
     [InlineData("Cores = 3", "[RecurrentModel] has Cores = 3; use 1 (the calling thread only) or 2 (half of each step on a second core)")]

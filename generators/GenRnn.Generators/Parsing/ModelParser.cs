@@ -417,8 +417,8 @@ internal static class ModelParser
             OutputGate = Named(data, "OutputGate", 1) != 0,
             CoupledGates = Named(data, "CoupledGates", 0) != 0,
             Peepholes = Named(data, "Peepholes", 0) != 0,
-            CellInputActivation = ActivationOf(Named(data, "CellInputActivation", 0)),
-            CellOutputActivation = ActivationOf(Named(data, "CellOutputActivation", 0)),
+            CellInputActivation = ActivationOf(data, "CellInputActivation", location, diagnostics),
+            CellOutputActivation = ActivationOf(data, "CellOutputActivation", location, diagnostics),
         };
         if (options.Conflict is string conflict)
         {
@@ -430,8 +430,18 @@ internal static class ModelParser
         return (family.Kind, family.Kind == CellKind.LstmVariant ? options : null);
     }
 
-    // A value outside the enum (a cast int) is read as tanh: the attribute's own type admits no other value.
-    private static CellActivation ActivationOf(int value) => value == (int)CellActivation.Identity ? CellActivation.Identity : CellActivation.Tanh;
+    // A value outside the enum (a cast int) is GRNN020, and read as tanh so the rest of the declaration is still checked.
+    private static CellActivation ActivationOf(AttributeData data, string name, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        int value = Named(data, name, 0);
+        if (value is not ((int)CellActivation.Tanh or (int)CellActivation.Identity))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownCellActivation, location, name, value));
+            return CellActivation.Tanh;
+        }
+
+        return (CellActivation)value;
+    }
 
     private static bool CheckSize(List<DiagnosticInfo> diagnostics, LocationInfo? location, string attribute, string argument, int value, int max)
     {

@@ -15,7 +15,7 @@ namespace GenRnn.Cells
         public static readonly CellFamily Lstm = Register(new(
             CellKind.Lstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: true, outputGate: true, peepholes: false),
+            options: LstmOptionValues(inputGate: true, forgetGate: true, outputGate: true, peepholes: false),
             gateBlocks: ["i", "f", "g", "o"],
             hasCellState: true,
             diagonals: [],
@@ -23,13 +23,13 @@ namespace GenRnn.Cells
             recurrentApart: false,
             recurrentWaitsForReset: false,
             onnx: new OnnxForm("LSTM", OnnxLstmBlocks),
-            lstm: GenRnn.LstmOptions.Default));
+            lstm: LstmOptions.Default));
 
         /// <summary>The 1997 LSTM, without a forget gate: c' = c + i g.</summary>
         public static readonly CellFamily LstmNoForgetGate = Register(new(
             CellKind.LstmNoForgetGate,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: false, outputGate: true, peepholes: false),
+            options: LstmOptionValues(inputGate: true, forgetGate: false, outputGate: true, peepholes: false),
             gateBlocks: ["i", "g", "o"],
             hasCellState: true,
             diagonals: [],
@@ -39,7 +39,7 @@ namespace GenRnn.Cells
             onnx: null,
             noOnnxReason: "an LSTM without a forget gate (1997), which ONNX's LSTM operator cannot express (its cell always has a " +
                 "forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1)",
-            lstm: new GenRnn.LstmOptions { ForgetGate = false }));
+            lstm: new LstmOptions { ForgetGate = false }));
 
         /// <summary>
         /// The LSTM with diagonal peepholes (Gers and Schmidhuber 2000): p_i and p_f read c, p_o reads c'. ONNX's P input
@@ -48,7 +48,7 @@ namespace GenRnn.Cells
         public static readonly CellFamily PeepholeLstm = Register(new(
             CellKind.PeepholeLstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: true, outputGate: true, peepholes: true),
+            options: LstmOptionValues(inputGate: true, forgetGate: true, outputGate: true, peepholes: true),
             gateBlocks: ["i", "f", "g", "o"],
             hasCellState: true,
             diagonals: ["peephole_i", "peephole_f", "peephole_o"],
@@ -56,7 +56,7 @@ namespace GenRnn.Cells
             recurrentApart: false,
             recurrentWaitsForReset: false,
             onnx: new OnnxForm("LSTM", OnnxLstmBlocks, peepholes: ["peephole_i", "peephole_o", "peephole_f"]),
-            lstm: new GenRnn.LstmOptions { Peepholes = true }));
+            lstm: new LstmOptions { Peepholes = true }));
 
         /// <summary>
         /// The lecture's first cell, "the LSTM idea": the LSTM with no input, forget or output gate, c' = c + tanh(a),
@@ -65,7 +65,7 @@ namespace GenRnn.Cells
         public static readonly CellFamily GatelessLstm = Register(new(
             CellKind.GatelessLstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: false, forgetGate: false, outputGate: false, peepholes: false),
+            options: LstmOptionValues(inputGate: false, forgetGate: false, outputGate: false, peepholes: false),
             gateBlocks: ["g"],
             hasCellState: true,
             diagonals: [],
@@ -75,9 +75,9 @@ namespace GenRnn.Cells
             onnx: null,
             noOnnxReason: "an LSTM without input, forget and output gates, which ONNX's LSTM operator cannot express (its cell " +
                 "always has the three gates)",
-            lstm: new GenRnn.LstmOptions { InputGate = false, ForgetGate = false, OutputGate = false }));
+            lstm: new LstmOptions { InputGate = false, ForgetGate = false, OutputGate = false }));
 
-        private static CellOption[] LstmOptions(bool inputGate, bool forgetGate, bool outputGate, bool peepholes) =>
+        private static CellOption[] LstmOptionValues(bool inputGate, bool forgetGate, bool outputGate, bool peepholes) =>
             [new("InputGate", inputGate), new("ForgetGate", forgetGate), new("OutputGate", outputGate), new("Peepholes", peepholes)];
     }
 }
