@@ -57,7 +57,7 @@ namespace GenRnn
         public CellActivation CellOutputActivation { get; init; }
 
         /// <summary>Whether the forget gate has its own weights (a block f): it exists and is not coupled to i.</summary>
-        public bool OwnForgetGate => ForgetGate && !CoupledGates;
+        internal bool OwnForgetGate => ForgetGate && !CoupledGates;
 
         /// <summary>
         /// Why this combination cannot be built, with the fix, or null when it can. The generator reports it as GRNN009;
@@ -70,7 +70,7 @@ namespace GenRnn
             : null;
 
         /// <summary>The gate blocks in PyTorch's order i, f, g, o, those absent left out (VARIANTS.md's gate_order).</summary>
-        public string[] GateBlocks()
+        internal string[] GateBlocks()
         {
             var blocks = new List<string>(4);
             if (InputGate)
@@ -93,7 +93,7 @@ namespace GenRnn
         }
 
         /// <summary>The peephole vectors, one for each gate that exists and has weights (CIFG has no peephole_f).</summary>
-        public string[] Diagonals()
+        internal string[] Diagonals()
         {
             if (!Peepholes)
             {
@@ -142,7 +142,7 @@ namespace GenRnn
         }
 
         /// <summary>As C# that creates it (the generated Description writes it).</summary>
-        public string Expression()
+        internal string Expression()
         {
             string args = Arguments()
                 .Replace("CellActivation.", "global::GenRnn.CellActivation.");
