@@ -14,12 +14,12 @@ public sealed class VariantGoldenTests
     /// <summary>Each supported layer case, with its generated models (one per vector width for new cells).</summary>
     private static readonly Dictionary<string, Action<GoldenLayerCase, GoldenTests.ParameterSource?>[]> LayerModels = new()
     {
-        ["shared-lstm-V-3x5x7"] = [GoldenTests.RunLayerCase<PeepholeLstm3x5>],
-        ["shared-lstm-V-8x16x6"] = [GoldenTests.RunLayerCase<PeepholeLstm8x16>],
-        ["shared-lstm-V-2layers"] = [GoldenTests.RunLayerCase<PeepholeLstmTwoLayers>],
-        ["shared-lstm-NP-3x5x7"] = [GoldenTests.RunLayerCase<Lstm3x5>],
-        ["shared-lstm-NP-8x16x6"] = [GoldenTests.RunLayerCase<Lstm8x16>],
-        ["shared-lstm-NP-2layers"] = [GoldenTests.RunLayerCase<LstmTwoLayers>],
+        ["shared-lstm-V-3x5x7"] = [GoldenTests.RunLayerCase<PeepholeLstm3x5>, GoldenTests.RunLayerCase<PeepholeLstm3x5W256>, GoldenTests.RunLayerCase<PeepholeLstm3x5W32>],
+        ["shared-lstm-V-8x16x6"] = [GoldenTests.RunLayerCase<PeepholeLstm8x16>, GoldenTests.RunLayerCase<PeepholeLstm8x16W256>, GoldenTests.RunLayerCase<PeepholeLstm8x16W32>],
+        ["shared-lstm-V-2layers"] = [GoldenTests.RunLayerCase<PeepholeLstmTwoLayers>, GoldenTests.RunLayerCase<PeepholeLstmTwoLayersW256>, GoldenTests.RunLayerCase<PeepholeLstmTwoLayersW32>],
+        ["shared-lstm-NP-3x5x7"] = [GoldenTests.RunLayerCase<Lstm3x5>, GoldenTests.RunLayerCase<Lstm3x5W256>, GoldenTests.RunLayerCase<Lstm3x5W32>],
+        ["shared-lstm-NP-8x16x6"] = [GoldenTests.RunLayerCase<Lstm8x16>, GoldenTests.RunLayerCase<Lstm8x16W256>, GoldenTests.RunLayerCase<Lstm8x16W32>],
+        ["shared-lstm-NP-2layers"] = [GoldenTests.RunLayerCase<LstmTwoLayers>, GoldenTests.RunLayerCase<LstmTwoLayersW256>, GoldenTests.RunLayerCase<LstmTwoLayersW32>],
         ["shared-lstm-NIG-3x5x7"] = [GoldenTests.RunLayerCase<Nig3x5>, GoldenTests.RunLayerCase<Nig3x5W256>, GoldenTests.RunLayerCase<Nig3x5W32>],
         ["shared-lstm-NIG-8x16x6"] = [GoldenTests.RunLayerCase<Nig8x16>, GoldenTests.RunLayerCase<Nig8x16W256>, GoldenTests.RunLayerCase<Nig8x16W32>],
         ["shared-lstm-NIG-2layers"] = [GoldenTests.RunLayerCase<NigTwoLayers>, GoldenTests.RunLayerCase<NigTwoLayersW256>, GoldenTests.RunLayerCase<NigTwoLayersW32>],
@@ -91,6 +91,9 @@ public sealed class VariantGoldenTests
         string[] modelsWithCell = GoldenData.Variants.ModelCases.Where(c => c.Kind is not null && !c.Bidirectional).Select(c => c.Name).Order().ToArray();
         Assert.Equal(modelsWithCell, ModelModels.Keys.Order());
         Assert.Equal(53, GoldenData.Variants.LayerCases.Count);
+
+        // Every LSTM layer case runs at the three vector widths (512, 256, 32).
+        Assert.All(LayerModels, c => Assert.True(c.Value.Length == 3, $"{c.Key} runs at {c.Value.Length} widths"));
     }
 
     private static TheoryData<string> Names(IEnumerable<string> names)

@@ -3,7 +3,8 @@ using GenRnn;
 namespace GenRnn.Tests.Models;
 
 // Models for the LSTM option cases of Golden/pytorch-golden-variants.json (NIG, NFG, NOG, NIAF, NOAF, CIFG, each with
-// peepholes as the file has them), each at every vector width (512, 256, 32): LstmVariant layers.
+// peepholes as the file has them), each at every vector width (512, 256, 32): LstmVariant layers; and V and NP at
+// 256 and 32.
 
 [RecurrentModel]
 [Lstm(3, 5, InputGate = false, Peepholes = true)]
@@ -250,3 +251,57 @@ public partial class CifgLm;
 [Lstm(4, 6, CoupledGates = true, Peepholes = true)]
 [Dense(outputSize: 2, Activation = Activation.Softmax)]
 public partial class CifgClf;
+
+// V (the peephole LSTM) and NP (the plain one) at the other vector widths; GoldenModels.cs declares them at 512.
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(3, 5, Peepholes = true)]
+public partial class PeepholeLstm3x5W256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(3, 5, Peepholes = true)]
+public partial class PeepholeLstm3x5W32;
+
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(8, 16, Peepholes = true)]
+public partial class PeepholeLstm8x16W256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(8, 16, Peepholes = true)]
+public partial class PeepholeLstm8x16W32;
+
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(3, 5, Peepholes = true)]
+[Lstm(5, 5, Peepholes = true)]
+public partial class PeepholeLstmTwoLayersW256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(3, 5, Peepholes = true)]
+[Lstm(5, 5, Peepholes = true)]
+public partial class PeepholeLstmTwoLayersW32;
+
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(3, 5)]
+public partial class Lstm3x5W256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(3, 5)]
+public partial class Lstm3x5W32;
+
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(8, 16)]
+public partial class Lstm8x16W256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(8, 16)]
+public partial class Lstm8x16W32;
+
+[RecurrentModel(VectorWidth = 256)]
+[Lstm(3, 5)]
+[Lstm(5, 5)]
+public partial class LstmTwoLayersW256;
+
+[RecurrentModel(VectorWidth = 32)]
+[Lstm(3, 5)]
+[Lstm(5, 5)]
+public partial class LstmTwoLayersW32;
+
