@@ -127,6 +127,22 @@ public sealed class CachingTests
     }
 
     [Fact]
+    public void ChangingAnLstmOption_ModifiesThatModelOnly_AndItsOptionsCompareByValue()
+    {
+        (GeneratorRun first, CSharpCompilation compilation) = RunFirst();
+        CSharpCompilation variant = Replace(compilation, ModelsFile, Source.Replace("[Lstm(1, 4)]", "[Lstm(1, 4, CoupledGates = true, CellOutputActivation = CellActivation.Identity)]", StringComparison.Ordinal));
+
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, variant);
+        Assert.Equal(1, Reasons(second, Models).Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Contains("global::GenRnn.CellKind.LstmVariant", second.Sources["Tests.Small.g.cs"], StringComparison.Ordinal);
+        Assert.Equal(first.Sources["Tests.Cho.g.cs"], second.Sources["Tests.Cho.g.cs"]);
+
+        // The LSTM options (a new LstmOptions each parse) are equal by value, so an unrelated edit leaves the model cached.
+        GeneratorRun third = GeneratorHarness.Run(second.Driver, Replace(variant, OtherFile, Other.Replace("Value => 1", "Value => 2", StringComparison.Ordinal)));
+        AssertAllCached(third);
+    }
+
+    [Fact]
     public void TogglingAllowUnsafe_ModifiesTheOutput()
     {
         (GeneratorRun first, CSharpCompilation compilation) = RunFirst();

@@ -22,6 +22,7 @@ public sealed class CompilationTests
         Case("Lstm1997x3x17", "[Lstm(3, 17, ForgetGate = false)]"),
         Case("PeepholeLstm33x3", "[Lstm(33, 3, Peepholes = true)]"),
         Case("GatelessLstm5x130", "[Lstm(5, 130, InputGate = false, ForgetGate = false, OutputGate = false)]"),
+        Case("LstmOptions5x70", "[Lstm(5, 70, CoupledGates = true, Peepholes = true, CellInputActivation = CellActivation.Identity)]\n[Lstm(70, 9, InputGate = false, OutputGate = false, Peepholes = true, CellOutputActivation = CellActivation.Identity)]\n[Dense(2)]"),
         Case("Gru1x1", "[Gru(1, 1)]"),
         Case("Gru17x33", "[Gru(17, 33)]"),
         Case("GruCho2x3", "[Gru(2, 3, ResetAfter = false)]"),

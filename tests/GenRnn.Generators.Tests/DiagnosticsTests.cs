@@ -142,25 +142,38 @@ public sealed class DiagnosticsTests
     [Fact]
     public void GRNN009_ConflictingOptions()
     {
-        (Diagnostic d, GeneratorRun run) = Single(Model("[Lstm(3, 5, ForgetGate = false, Peepholes = true)]"), "GRNN009");
+        (Diagnostic d, GeneratorRun run) = Single(Model("[Lstm(3, 5, ForgetGate = false, CoupledGates = true)]"), "GRNN009");
 
-        string message = d.GetMessage(CultureInfo.InvariantCulture);
-        Assert.StartsWith("[Lstm] sets Peepholes = true with ForgetGate = false;", message, StringComparison.Ordinal);
-        Assert.EndsWith("remove ForgetGate = false or Peepholes = true", message, StringComparison.Ordinal);
-        AssertAt(run, d, "Lstm(3, 5, ForgetGate = false, Peepholes = true)");
+        AssertMessage(d, "[Lstm] sets CoupledGates = true with ForgetGate = false; CoupledGates replaces the forget gate by 1 − i, " +
+            "ForgetGate = false fixes it at 1: remove one of them");
+        AssertAt(run, d, "Lstm(3, 5, ForgetGate = false, CoupledGates = true)");
         Assert.Empty(run.Sources);
     }
 
-    [Fact]
-    public void LstmCombinationNoKindHas_IsGRNN009()
+    [Theory]
+    [InlineData("InputGate = false, CoupledGates = true", "remove InputGate = false or CoupledGates = true")]
+    [InlineData("InputGate = false, ForgetGate = false, OutputGate = false, Peepholes = true", "remove Peepholes = true or keep a gate")]
+    public void LstmOptionsThatConflict_AreGRNN009WithTheFix(string options, string fix)
     {
-        (Diagnostic d, GeneratorRun run) = Single(Model("[Lstm(3, 5, InputGate = false)]"), "GRNN009");
+        (Diagnostic d, GeneratorRun run) = Single(Model($"[Lstm(3, 5, {options})]"), "GRNN009");
 
-        // The kinds [Lstm] has are named from their descriptions, so the message grows with every new kind.
-        AssertMessage(d, "[Lstm] sets InputGate = false; no [Lstm] cell has that combination (besides the default it has: " +
-            "ForgetGate = false; Peepholes = true; InputGate = false, ForgetGate = false, OutputGate = false): remove InputGate = false");
-        AssertAt(run, d, "Lstm(3, 5, InputGate = false)");
+        Assert.EndsWith(fix, d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        AssertAt(run, d, $"Lstm(3, 5, {options})");
         Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("InputGate = false")]
+    [InlineData("OutputGate = false, Peepholes = true")]
+    [InlineData("ForgetGate = false, Peepholes = true")]
+    [InlineData("CoupledGates = true, CellInputActivation = CellActivation.Identity")]
+    [InlineData("InputGate = false, OutputGate = false, CellOutputActivation = CellActivation.Identity")]
+    public void LstmOptionsCompose(string options)
+    {
+        GeneratorRun run = GeneratorHarness.Run(Header + Model($"[Lstm(3, 5, {options})]") + "\n");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Sources);
     }
 
     [Theory]
@@ -282,6 +295,18 @@ public sealed class DiagnosticsTests
 
         AssertMessage(d, $"[Dense] has Activation = {value}, which is not an Activation member; use Activation.Identity, Activation.Tanh, Activation.Sigmoid or Activation.Softmax");
         AssertAt(run, d, $"Dense(2, Activation = {activation})");
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("CellInputActivation = (CellActivation)2", "CellInputActivation", "2")]
+    [InlineData("CellOutputActivation = (CellActivation)(-1)", "CellOutputActivation", "-1")]
+    public void GRNN020_UnknownCellActivation(string option, string name, string value)
+    {
+        (Diagnostic d, GeneratorRun run) = Single(Model($"[Lstm(3, 4, {option})]"), "GRNN020");
+
+        AssertMessage(d, $"[Lstm] has {name} = {value}, which is not a CellActivation member; use CellActivation.Tanh or CellActivation.Identity");
+        AssertAt(run, d, $"Lstm(3, 4, {option})");
         Assert.Empty(run.Sources);
     }
 

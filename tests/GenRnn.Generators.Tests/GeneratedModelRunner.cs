@@ -15,8 +15,11 @@ internal static class GeneratedModelRunner
 {
     private const int Steps = 6;
 
-    /// <summary>Emits <paramref name="compilation"/> and checks every named model; returns how many ran.</summary>
-    public static int RunAll(Compilation compilation, IEnumerable<string> typeNames)
+    /// <summary>
+    /// Emits <paramref name="compilation"/> and checks every named model; returns how many ran. With
+    /// <paramref name="gradients"/> the traced Forward and Backward are checked against the reference's too.
+    /// </summary>
+    public static int RunAll(Compilation compilation, IEnumerable<string> typeNames, bool gradients = false)
     {
         using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(image);
@@ -35,7 +38,7 @@ internal static class GeneratedModelRunner
             foreach (string name in typeNames)
             {
                 Type type = assembly.GetType(name, throwOnError: true)!;
-                check.MakeGenericMethod(type).Invoke(null, null);
+                check.MakeGenericMethod(type).Invoke(null, [gradients]);
                 ran++;
             }
 
@@ -49,7 +52,7 @@ internal static class GeneratedModelRunner
 
     // Six steps of Step from a seeded state and input, against the reference model of the same description and
     // parameters: outputs and the final state within float32 rounding of the float64 result.
-    private static void Check<TModel>() where TModel : class, IRecurrentModel<TModel>
+    private static void Check<TModel>(bool gradients) where TModel : class, IRecurrentModel<TModel>
     {
         var model = TModel.Create();
         ParameterInitializer.Recommended(TModel.Description, model.Parameters, seed: 3);
@@ -72,6 +75,41 @@ internal static class GeneratedModelRunner
         if (tokens) reference.Forward(ids, expectedState, expected); else reference.Forward(inputs, expectedState, expected);
         AssertClose(typeof(TModel).FullName!, "outputs", expected, outputs);
         AssertClose(typeof(TModel).FullName!, "state", expectedState, state);
+        if (gradients)
+        {
+            CheckGradients(model, reference, inputs, ids, tokens, random);
+        }
+    }
+
+    // The traced Forward from a random state and Backward of random output and final-state gradients, against the
+    // reference's: outputs, every parameter gradient, the initial state's gradient and the inputs' gradients.
+    private static void CheckGradients<TModel>(TModel model, ReferenceModel reference, float[] inputs, int[] ids, bool tokens, Random random) where TModel : class, IRecurrentModel<TModel>
+    {
+        string name = typeof(TModel).FullName!;
+        float[] state = Enumerable.Range(0, TModel.StateSize).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] dy = Enumerable.Range(0, Steps * TModel.OutputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[] ds = Enumerable.Range(0, TModel.StateSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        double[] referenceState = state.Select(v => (double)v).ToArray();
+        double[] referenceDs = ds.Select(v => (double)v).ToArray();
+
+        Trace trace = model.CreateTrace(Steps);
+        var outputs = new float[dy.Length];
+        var inputGradients = new float[tokens ? 0 : inputs.Length];
+        Array.Clear(model.Gradients);
+        if (tokens) model.Forward(ids, state, outputs, trace); else model.Forward(inputs, state, outputs, trace);
+        model.Backward(trace, dy, ds, inputGradients, model.Gradients);
+
+        ReferenceTrace referenceTrace = reference.CreateTrace();
+        var expected = new double[dy.Length];
+        var expectedInputGradients = new double[inputGradients.Length];
+        var expectedGradients = new double[TModel.ParameterCount];
+        if (tokens) reference.Forward(ids, referenceState, expected, referenceTrace); else reference.Forward(inputs, referenceState, expected, referenceTrace);
+        reference.Backward(referenceTrace, dy.Select(v => (double)v).ToArray(), referenceDs, expectedInputGradients, expectedGradients);
+
+        AssertClose(name, "traced outputs", expected, outputs);
+        AssertClose(name, "parameter gradients", expectedGradients, model.Gradients);
+        AssertClose(name, "initial state gradient", referenceDs, ds);
+        AssertClose(name, "input gradients", expectedInputGradients, inputGradients);
     }
 
     private static void AssertClose(string model, string what, double[] expected, float[] actual)

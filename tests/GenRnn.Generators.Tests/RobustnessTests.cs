@@ -184,7 +184,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
             10 => ($"[RecurrentModel]\n{(random.Next(2) == 0 ? $"[Embedding(5, {a})]\n" : "")}public partial class {name};", "GRNN006", "no recurrent layer"),
             11 => ($"public partial class Outer{index}\n{{\n    [RecurrentModel]\n    [Rnn({a}, {b})]\n    public partial class {name};\n}}", "GRNN007", "nested"),
             12 => ($"[RecurrentModel]\n[Gru({a}, {b})]\npublic partial class {name}<T>;", "GRNN008", "generic"),
-            13 => ($"[RecurrentModel]\n[Lstm({a}, {b}, {new[] { "Peepholes = true, ForgetGate = false", "InputGate = false", "OutputGate = false", "InputGate = false, OutputGate = false", "Peepholes = true, InputGate = false, ForgetGate = false, OutputGate = false" }[random.Next(5)]})]\npublic partial class {name};", "GRNN009", "conflicting options"),
+            13 => ($"[RecurrentModel]\n[Lstm({a}, {b}, {new[] { "CoupledGates = true, ForgetGate = false", "CoupledGates = true, InputGate = false", "Peepholes = true, CoupledGates = true, InputGate = false", "Peepholes = true, InputGate = false, ForgetGate = false, OutputGate = false" }[random.Next(4)]})]\npublic partial class {name};", "GRNN009", "conflicting options"),
             14 => ($"[RecurrentModel]\n[Rnn({a}, {b})]\npublic {new[] { "static", "abstract" }[random.Next(2)]} partial class {name};", "GRNN010", "static or abstract"),
             15 => ($"[RecurrentModel]\n[Rnn({a}, {b})]\npublic partial {new[] { "struct", "record" }[random.Next(2)]} {name};", "GRNN010", "not a class"),
             16 => ($"[RecurrentModel]\n[Rnn({a}, {b})]\npublic partial class {name}\n{{\n    public {name}(int x) {{ }}\n}}", "GRNN011", "no parameterless constructor"),

@@ -82,6 +82,8 @@ public class BFloat16Tests
 
     [Fact] public void SnapshotWithPeepholesResetBeforeGruAnd1997Lstm() => AssertSnapshot<BFloat16PeepholeCho>(2, m => m.ToBFloat16());
 
+    [Fact] public void SnapshotWithLstmOptions() => AssertSnapshot<BFloat16LstmOptions>(5, m => m.ToBFloat16());
+
     [Fact] public void SnapshotOfAWideLstm() => AssertSnapshot<BFloat16Lstm64x256>(3, m => m.ToBFloat16());
 
     [Fact] public void SnapshotWithChainedAccumulators() => AssertSnapshot<BFloat16Chains>(4, m => m.ToBFloat16());

@@ -102,6 +102,11 @@ internal static class DiagnosticDescriptors
         "Member has the name of a generated member",
         "'{0}' in the model class '{1}' has the name of {2} that GenRnn generates, so the generated code would not compile; rename it");
 
+    public static readonly DiagnosticDescriptor UnknownCellActivation = Error(
+        "GRNN020",
+        "Unknown LSTM cell activation",
+        "[Lstm] has {0} = {1}, which is not a CellActivation member; use CellActivation.Tanh or CellActivation.Identity");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

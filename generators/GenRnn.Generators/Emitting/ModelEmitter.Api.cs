@@ -57,7 +57,7 @@ internal static partial class ModelEmitter
 
         w.Line();
         w.Line("/// <summary>The layers and every parameter tensor with its PyTorch name, shape and offset.</summary>");
-        string layers = string.Join(", ", m.Layers.Select(l => $"new global::GenRnn.LayerSpec(global::GenRnn.CellKind.{l.Cell}, {l.InputSize}, {l.HiddenSize})"));
+        string layers = string.Join(", ", m.Layers.Select(l => $"new global::GenRnn.LayerSpec(global::GenRnn.CellKind.{l.Cell}, {l.InputSize}, {l.HiddenSize}{(l.Lstm is null ? "" : $", {l.Lstm.Expression()}")})"));
         w.Line($"public static global::GenRnn.ModelDescription Description {{ get; }} = global::GenRnn.ModelDescription.Create(\"{m.FullName}\", {m.Vocabulary}, {m.EmbeddingDimensions}, new global::GenRnn.LayerSpec[] {{ {layers} }}, {m.HeadOutputs}, global::GenRnn.Activation.{m.HeadActivation});");
         w.Line();
         w.Line("/// <summary>Creates a model with zero parameters.</summary>");

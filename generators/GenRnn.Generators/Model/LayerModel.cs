@@ -2,11 +2,12 @@ using GenRnn.Cells;
 
 namespace GenRnn.Generators.Model;
 
-/// <summary>One recurrent layer of a model. Every member has value equality.</summary>
-internal sealed record LayerModel(CellKind Cell, int InputSize, int HiddenSize)
+/// <summary>One recurrent layer of a model. Every member has value equality (LstmOptions is a record).</summary>
+/// <param name="Lstm">The options of a LstmVariant layer, else null (a named kind says its own).</param>
+internal sealed record LayerModel(CellKind Cell, int InputSize, int HiddenSize, LstmOptions? Lstm = null)
 {
     /// <summary>The facts about the layer's cell kind, shared with the runtime (src/GenRnn/Cells).</summary>
-    public CellFamily Family => CellFamilies.For(Cell);
+    public CellFamily Family => CellFamilies.For(Cell, Lstm);
 
     public int GateCount => Family.GateCount;
 

@@ -275,14 +275,16 @@ internal static class ModelParser
                     int input = Int(data, 0), hidden = Int(data, 1);
                     bool sizesOk = CheckSize(diagnostics, location, shortName, "inputSize", input, MaxInput)
                         & CheckSize(diagnostics, location, shortName, "hiddenSize", hidden, MaxHidden);
-                    CellKind cell = CellKindOf(shortName, data, location, diagnostics);
+                    (CellKind cell, LstmOptions? lstm) = shortName == "Lstm"
+                        ? LstmOf(data, location, diagnostics)
+                        : (CellKindOf(shortName, data, location, diagnostics), null);
 
                     if (sizesOk && previousOutput > 0 && input != previousOutput)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeMismatch, location, shortName, input, previousName, previousOutput));
                     }
 
-                    layers.Add(new LayerModel(cell, input, hidden));
+                    layers.Add(new LayerModel(cell, input, hidden, lstm));
                     previousName = $"[{shortName}] layer {layers.Count - 1}";
                     previousOutput = hidden;
                     break;
@@ -399,6 +401,46 @@ internal static class ModelParser
             $"sets {string.Join(" with ", Enumerable.Reverse(changed))}; no [{attribute}] cell has that combination (besides the default it has: " +
             $"{string.Join("; ", combinations)}): remove {string.Join(" or ", changed)}"));
         return defaults.Kind;
+    }
+
+    /// <summary>
+    /// The LSTM that [Lstm] declares with its options: the named kind that has exactly them (so its code and
+    /// description are that kind's), else LstmVariant with the options. Options that conflict are GRNN009 with the fix,
+    /// and give the default LSTM so the rest of the declaration is still checked.
+    /// </summary>
+    private static (CellKind Cell, LstmOptions? Lstm) LstmOf(AttributeData data, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        var options = new LstmOptions
+        {
+            InputGate = Named(data, "InputGate", 1) != 0,
+            ForgetGate = Named(data, "ForgetGate", 1) != 0,
+            OutputGate = Named(data, "OutputGate", 1) != 0,
+            CoupledGates = Named(data, "CoupledGates", 0) != 0,
+            Peepholes = Named(data, "Peepholes", 0) != 0,
+            CellInputActivation = ActivationOf(data, "CellInputActivation", location, diagnostics),
+            CellOutputActivation = ActivationOf(data, "CellOutputActivation", location, diagnostics),
+        };
+        if (options.Conflict is string conflict)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingOptions, location, "Lstm", conflict));
+            return (CellKind.Lstm, null);
+        }
+
+        CellFamily family = CellFamilies.ForLstm(options);
+        return (family.Kind, family.Kind == CellKind.LstmVariant ? options : null);
+    }
+
+    // A value outside the enum (a cast int) is GRNN020, and read as tanh so the rest of the declaration is still checked.
+    private static CellActivation ActivationOf(AttributeData data, string name, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        int value = Named(data, name, 0);
+        if (value is not ((int)CellActivation.Tanh or (int)CellActivation.Identity))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownCellActivation, location, name, value));
+            return CellActivation.Tanh;
+        }
+
+        return (CellActivation)value;
     }
 
     private static bool CheckSize(List<DiagnosticInfo> diagnostics, LocationInfo? location, string attribute, string argument, int value, int max)

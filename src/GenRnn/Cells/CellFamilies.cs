@@ -6,7 +6,7 @@ namespace GenRnn.Cells;
 /// <summary>
 /// Every cell kind's description. Each family's file (RnnFamily.cs, LstmFamily.cs, GruFamily.cs) declares its kinds as
 /// static fields initialised through <see cref="Register"/>, so a new kind is added in its family's file alone
-/// (docs/design.md, "A new cell"); <see cref="For"/> and <see cref="All"/> read the table they fill.
+/// (docs/design.md, "A new cell"); <see cref="For(CellKind)"/> and <see cref="All"/> read the table they fill.
 /// </summary>
 internal static partial class CellFamilies
 {

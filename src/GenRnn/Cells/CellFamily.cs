@@ -27,6 +27,7 @@ namespace GenRnn.Cells;
 /// </param>
 /// <param name="onnx">How ONNX holds the cell, or null.</param>
 /// <param name="noOnnxReason">Why ONNX cannot hold the cell, when <paramref name="onnx"/> is null.</param>
+/// <param name="lstm">The LSTM options the kind has (LSTM kinds only), which the LSTM's emitter and reference read.</param>
 internal sealed class CellFamily(
     CellKind kind,
     string attribute,
@@ -38,7 +39,8 @@ internal sealed class CellFamily(
     bool recurrentApart,
     bool recurrentWaitsForReset,
     OnnxForm? onnx,
-    string? noOnnxReason = null)
+    string? noOnnxReason = null,
+    LstmOptions? lstm = null)
 {
     public CellKind Kind { get; } = kind;
 
@@ -67,6 +69,9 @@ internal sealed class CellFamily(
 
     /// <summary>Why ONNX cannot hold the cell (null when it can).</summary>
     public string? NoOnnxReason { get; } = onnx is null ? noOnnxReason ?? $"a {kind} layer, which ONNX has no operator for" : null;
+
+    /// <summary>The LSTM's options (LSTM kinds only, else null).</summary>
+    public LstmOptions? Lstm { get; } = lstm;
 
     /// <summary>The block of the named gate, or -1.</summary>
     public int BlockOf(string gate)
@@ -167,9 +172,20 @@ internal sealed class CellTensor(string name, CellTensorRole role, int rows, int
 /// <param name="op">The operator.</param>
 /// <param name="pyTorchBlockOfOnnxBlock">For each ONNX gate block, the PyTorch block it holds.</param>
 /// <param name="linearBeforeReset">The GRU's linear_before_reset attribute, or null for other operators.</param>
-/// <param name="peepholes">The diagonals in the order of ONNX's P input (LSTM: i, o, f), or empty.</param>
-internal sealed class OnnxForm(string op, int[] pyTorchBlockOfOnnxBlock, int? linearBeforeReset = null, string[]? peepholes = null)
+/// <param name="peepholes">The diagonals in the order of ONNX's P input (LSTM: i, o, f), or empty; "" for a block of zeros.</param>
+/// <param name="inputForget">The LSTM's input_forget attribute: f = 1 − i (CIFG, whose f block is then -1: zeros).</param>
+/// <param name="activations">The LSTM's activations attribute (f, g, h), or null for the default sigmoid, tanh, tanh.</param>
+internal sealed class OnnxForm(string op, int[] pyTorchBlockOfOnnxBlock, int? linearBeforeReset = null, string[]? peepholes = null, bool inputForget = false, string[]? activations = null)
 {
+    /// <summary>Whether the node sets input_forget = 1 (its f block and peephole are zeros).</summary>
+    public bool InputForget { get; } = inputForget;
+
+    /// <summary>The activations attribute (ONNX names; "Affine" with alpha 1, beta 0 is the identity), or null.</summary>
+    public IReadOnlyList<string>? Activations { get; } = activations;
+
+    /// <summary>Whether ONNX import can fill a layer of this form: the plain operators, without GenRnn's LSTM options.</summary>
+    public bool Importable => !InputForget && Activations is null;
+
     public string Operator { get; } = op;
 
     public IReadOnlyList<int> PyTorchBlockOfOnnxBlock { get; } = pyTorchBlockOfOnnxBlock;

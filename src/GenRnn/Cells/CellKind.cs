@@ -34,4 +34,10 @@ enum CellKind
 
     /// <summary>The LSTM with no input, forget or output gate ("the LSTM idea"): c' = c + tanh(a), h' = tanh(c').</summary>
     GatelessLstm = 6,
+
+    /// <summary>
+    /// An LSTM with any other valid combination of the <c>[Lstm]</c> options (no input or output gate, coupled gates,
+    /// identity activations, peepholes with absent gates): its <see cref="LstmOptions"/> (LayerSpec.Lstm) say which.
+    /// </summary>
+    LstmVariant = 7,
 }

@@ -15,20 +15,21 @@ namespace GenRnn.Cells
         public static readonly CellFamily Lstm = Register(new(
             CellKind.Lstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: true, outputGate: true, peepholes: false),
+            options: LstmOptionValues(inputGate: true, forgetGate: true, outputGate: true, peepholes: false),
             gateBlocks: ["i", "f", "g", "o"],
             hasCellState: true,
             diagonals: [],
             forgetBlock: 1,
             recurrentApart: false,
             recurrentWaitsForReset: false,
-            onnx: new OnnxForm("LSTM", OnnxLstmBlocks)));
+            onnx: new OnnxForm("LSTM", OnnxLstmBlocks),
+            lstm: LstmOptions.Default));
 
         /// <summary>The 1997 LSTM, without a forget gate: c' = c + i g.</summary>
         public static readonly CellFamily LstmNoForgetGate = Register(new(
             CellKind.LstmNoForgetGate,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: false, outputGate: true, peepholes: false),
+            options: LstmOptionValues(inputGate: true, forgetGate: false, outputGate: true, peepholes: false),
             gateBlocks: ["i", "g", "o"],
             hasCellState: true,
             diagonals: [],
@@ -37,7 +38,8 @@ namespace GenRnn.Cells
             recurrentWaitsForReset: false,
             onnx: null,
             noOnnxReason: "an LSTM without a forget gate (1997), which ONNX's LSTM operator cannot express (its cell always has a " +
-                "forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1)"));
+                "forget gate, c' = f*c + i*g, and input_forget couples f to i instead of fixing it at 1)",
+            lstm: new LstmOptions { ForgetGate = false }));
 
         /// <summary>
         /// The LSTM with diagonal peepholes (Gers and Schmidhuber 2000): p_i and p_f read c, p_o reads c'. ONNX's P input
@@ -46,14 +48,15 @@ namespace GenRnn.Cells
         public static readonly CellFamily PeepholeLstm = Register(new(
             CellKind.PeepholeLstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: true, forgetGate: true, outputGate: true, peepholes: true),
+            options: LstmOptionValues(inputGate: true, forgetGate: true, outputGate: true, peepholes: true),
             gateBlocks: ["i", "f", "g", "o"],
             hasCellState: true,
             diagonals: ["peephole_i", "peephole_f", "peephole_o"],
             forgetBlock: 1,
             recurrentApart: false,
             recurrentWaitsForReset: false,
-            onnx: new OnnxForm("LSTM", OnnxLstmBlocks, peepholes: ["peephole_i", "peephole_o", "peephole_f"])));
+            onnx: new OnnxForm("LSTM", OnnxLstmBlocks, peepholes: ["peephole_i", "peephole_o", "peephole_f"]),
+            lstm: new LstmOptions { Peepholes = true }));
 
         /// <summary>
         /// The lecture's first cell, "the LSTM idea": the LSTM with no input, forget or output gate, c' = c + tanh(a),
@@ -62,7 +65,7 @@ namespace GenRnn.Cells
         public static readonly CellFamily GatelessLstm = Register(new(
             CellKind.GatelessLstm,
             attribute: "Lstm",
-            options: LstmOptions(inputGate: false, forgetGate: false, outputGate: false, peepholes: false),
+            options: LstmOptionValues(inputGate: false, forgetGate: false, outputGate: false, peepholes: false),
             gateBlocks: ["g"],
             hasCellState: true,
             diagonals: [],
@@ -71,9 +74,10 @@ namespace GenRnn.Cells
             recurrentWaitsForReset: false,
             onnx: null,
             noOnnxReason: "an LSTM without input, forget and output gates, which ONNX's LSTM operator cannot express (its cell " +
-                "always has the three gates)"));
+                "always has the three gates)",
+            lstm: new LstmOptions { InputGate = false, ForgetGate = false, OutputGate = false }));
 
-        private static CellOption[] LstmOptions(bool inputGate, bool forgetGate, bool outputGate, bool peepholes) =>
+        private static CellOption[] LstmOptionValues(bool inputGate, bool forgetGate, bool outputGate, bool peepholes) =>
             [new("InputGate", inputGate), new("ForgetGate", forgetGate), new("OutputGate", outputGate), new("Peepholes", peepholes)];
     }
 }
@@ -86,7 +90,9 @@ namespace GenRnn
     /// <see cref="ForgetGate"/> = false gives the 1997 LSTM (c' = c + i*g, gates i,g,o);
     /// <see cref="Peepholes"/> = true adds the diagonal peephole connections of Gers and Schmidhuber (2000);
     /// <see cref="InputGate"/>, <see cref="ForgetGate"/> and <see cref="OutputGate"/> all false give "the LSTM idea",
-    /// c' = c + tanh(a), h' = tanh(c') (gate g alone). Other combinations are the compile-time error GRNN009.
+    /// c' = c + tanh(a), h' = tanh(c') (gate g alone). The options compose (Greff et al. 2016, <see cref="LstmOptions"/>):
+    /// any gate removed, <see cref="CoupledGates"/> (f = 1 − i), peepholes for the gates that exist, identity cell input
+    /// or output activations. Combinations that conflict are the compile-time error GRNN009, whose message says the fix.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class LstmAttribute : Attribute
@@ -115,8 +121,17 @@ namespace GenRnn
         /// <summary>Whether the layer has an output gate (true, the default) or outputs tanh(c') as it is (o = 1).</summary>
         public bool OutputGate { get; set; } = true;
 
-        /// <summary>Whether the gates also see the cell state through diagonal peephole weights.</summary>
+        /// <summary>Whether the gates that exist also see the cell state through diagonal peephole weights.</summary>
         public bool Peepholes { get; set; }
+
+        /// <summary>Whether the forget gate is coupled to the input gate, f = 1 − i (CIFG), with no weights of its own.</summary>
+        public bool CoupledGates { get; set; }
+
+        /// <summary>The activation of the cell input g (tanh, the default, or identity: NIAF).</summary>
+        public CellActivation CellInputActivation { get; set; }
+
+        /// <summary>The activation of c' before the output gate (tanh, the default, or identity: h' = o c', NOAF).</summary>
+        public CellActivation CellOutputActivation { get; set; }
     }
 }
 

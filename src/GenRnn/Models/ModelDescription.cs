@@ -68,7 +68,9 @@ public sealed record ModelDescription(
         int stateOffset = 0;
         for (int l = 0; l < layers.Count; l++)
         {
-            var layer = new LayerDescription(layers[l].Cell, layers[l].InputSize, layers[l].HiddenSize, stateOffset);
+            // One description per cell: options equal to a named LSTM kind's give that kind, others LstmVariant with them.
+            CellFamily family = CellFamilies.For(layers[l].Cell, layers[l].Lstm);
+            var layer = new LayerDescription(family.Kind, layers[l].InputSize, layers[l].HiddenSize, stateOffset, family.Kind == CellKind.LstmVariant ? family.Lstm : null);
             described.Add(layer);
             foreach (CellTensor t in layer.Family.Tensors(layer.InputSize, layer.HiddenSize))
             {

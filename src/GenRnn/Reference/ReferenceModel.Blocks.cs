@@ -263,6 +263,7 @@ public sealed partial class ReferenceModel
             BiasIh = Require(description, $"bias_ih_l{l}", gh).Offset;
             BiasHh = Require(description, $"bias_hh_l{l}", gh).Offset;
             Reference = ReferenceOf(Cell);
+            Lstm = layer.Family.Lstm;
             IReadOnlyList<string> diagonals = layer.Family.Diagonals;
             PeepholeI = Diagonal(description, diagonals, "peephole_i", l, Hidden);
             PeepholeF = Diagonal(description, diagonals, "peephole_f", l, Hidden);
@@ -273,6 +274,9 @@ public sealed partial class ReferenceModel
 
         /// <summary>The cell's float64 step and gradient.</summary>
         public ReferenceCell Reference { get; }
+
+        /// <summary>The LSTM's options (LSTM kinds only), which LstmVariant's step reads.</summary>
+        public LstmOptions? Lstm { get; }
 
         public int Input { get; }
 

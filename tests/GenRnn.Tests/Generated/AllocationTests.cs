@@ -17,6 +17,10 @@ public class AllocationTests
         AssertNoAllocation<ChunkedEmbeddingPeephole>();
         AssertNoAllocation<GatelessLm>();
         AssertNoAllocation<GatelessTwoLayersW256>();
+        AssertNoAllocation<CifgLm>();
+        AssertNoAllocation<NigTwoLayersW32>();
+        AssertNoAllocation<NoafTwoLayersW256>();
+        AssertNoAllocation<LstmOptionsStackTanh>();
     }
 
     private static void AssertNoAllocation<TModel>() where TModel : class, IRecurrentModel<TModel>

@@ -26,6 +26,10 @@ public class FiniteDifferenceTests
 
     [Fact] public void GatelessLstmOverGruWithTanhHead() => Check<GatelessOverGruTanh>(seed: 7);
 
+    [Fact] public void LstmOptionsStackWithTanhHead() => Check<LstmOptionsStackTanh>(seed: 8);
+
+    [Fact] public void EmbeddingLstmOptionsWithSoftmaxHead() => Check<EmbeddingLstmOptionsSoftmax>(seed: 9, tokens: true);
+
     private static void Check<TModel>(int seed, bool tokens = false) where TModel : class, IRecurrentModel<TModel>
     {
         var random = new Random(seed);

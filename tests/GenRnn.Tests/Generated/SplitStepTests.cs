@@ -57,6 +57,19 @@ public partial class SplitBFloat16Stack;
 [Dense(3)]
 public partial class OneCoreBFloat16Stack;
 
+// LSTM options split across two cores: no input gate with peepholes (three blocks), CIFG with an identity output.
+[RecurrentModel(Cores = 2)]
+[Lstm(10, 90, InputGate = false, Peepholes = true)]
+[Lstm(90, 70, CoupledGates = true, Peepholes = true, CellOutputActivation = CellActivation.Identity)]
+[Dense(4)]
+public partial class SplitLstmOptions;
+
+[RecurrentModel]
+[Lstm(10, 90, InputGate = false, Peepholes = true)]
+[Lstm(90, 70, CoupledGates = true, Peepholes = true, CellOutputActivation = CellActivation.Identity)]
+[Dense(4)]
+public partial class OneCoreLstmOptions;
+
 /// <summary>
 /// A Step split across two cores (Cores = 2) gives exactly the one-core Step's result, whichever thread computed the
 /// partner's half (the partner, the caller taking it back, or the caller when the partner is taken), and whether or not
@@ -71,6 +84,8 @@ public sealed class SplitStepTests
     [Fact] public void StackWithTokensEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: true);
 
     [Fact] public void StackWithVectorsEqualsOneCore() => CompareWithTwin<SplitStack, OneCoreStack>(tokens: false);
+
+    [Fact] public void LstmOptionsEqualOneCore() => CompareWithTwin<SplitLstmOptions, OneCoreLstmOptions>(tokens: false);
 
     [Fact]
     public void BFloat16SnapshotEqualsOneCore()

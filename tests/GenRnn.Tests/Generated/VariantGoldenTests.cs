@@ -6,7 +6,7 @@ namespace GenRnn.Tests.Generated;
 
 /// <summary>
 /// The generated float32 code against the PyTorch vectors of Golden/pytorch-golden-variants.json, for every case whose
-/// cell GenRnn has (not yet: MUT1-3, bidirectional layers, projection and the LSTM options no kind has).
+/// cell GenRnn has (not yet: MUT1-3, bidirectional layers, projection and FGR).
 /// The checks are GoldenTests' own: outputs, final states, loss and every gradient.
 /// </summary>
 public sealed class VariantGoldenTests
@@ -14,12 +14,30 @@ public sealed class VariantGoldenTests
     /// <summary>Each supported layer case, with its generated models (one per vector width for new cells).</summary>
     private static readonly Dictionary<string, Action<GoldenLayerCase, GoldenTests.ParameterSource?>[]> LayerModels = new()
     {
-        ["shared-lstm-V-3x5x7"] = [GoldenTests.RunLayerCase<PeepholeLstm3x5>],
-        ["shared-lstm-V-8x16x6"] = [GoldenTests.RunLayerCase<PeepholeLstm8x16>],
-        ["shared-lstm-V-2layers"] = [GoldenTests.RunLayerCase<PeepholeLstmTwoLayers>],
-        ["shared-lstm-NP-3x5x7"] = [GoldenTests.RunLayerCase<Lstm3x5>],
-        ["shared-lstm-NP-8x16x6"] = [GoldenTests.RunLayerCase<Lstm8x16>],
-        ["shared-lstm-NP-2layers"] = [GoldenTests.RunLayerCase<LstmTwoLayers>],
+        ["shared-lstm-V-3x5x7"] = [GoldenTests.RunLayerCase<PeepholeLstm3x5>, GoldenTests.RunLayerCase<PeepholeLstm3x5W256>, GoldenTests.RunLayerCase<PeepholeLstm3x5W32>],
+        ["shared-lstm-V-8x16x6"] = [GoldenTests.RunLayerCase<PeepholeLstm8x16>, GoldenTests.RunLayerCase<PeepholeLstm8x16W256>, GoldenTests.RunLayerCase<PeepholeLstm8x16W32>],
+        ["shared-lstm-V-2layers"] = [GoldenTests.RunLayerCase<PeepholeLstmTwoLayers>, GoldenTests.RunLayerCase<PeepholeLstmTwoLayersW256>, GoldenTests.RunLayerCase<PeepholeLstmTwoLayersW32>],
+        ["shared-lstm-NP-3x5x7"] = [GoldenTests.RunLayerCase<Lstm3x5>, GoldenTests.RunLayerCase<Lstm3x5W256>, GoldenTests.RunLayerCase<Lstm3x5W32>],
+        ["shared-lstm-NP-8x16x6"] = [GoldenTests.RunLayerCase<Lstm8x16>, GoldenTests.RunLayerCase<Lstm8x16W256>, GoldenTests.RunLayerCase<Lstm8x16W32>],
+        ["shared-lstm-NP-2layers"] = [GoldenTests.RunLayerCase<LstmTwoLayers>, GoldenTests.RunLayerCase<LstmTwoLayersW256>, GoldenTests.RunLayerCase<LstmTwoLayersW32>],
+        ["shared-lstm-NIG-3x5x7"] = [GoldenTests.RunLayerCase<Nig3x5>, GoldenTests.RunLayerCase<Nig3x5W256>, GoldenTests.RunLayerCase<Nig3x5W32>],
+        ["shared-lstm-NIG-8x16x6"] = [GoldenTests.RunLayerCase<Nig8x16>, GoldenTests.RunLayerCase<Nig8x16W256>, GoldenTests.RunLayerCase<Nig8x16W32>],
+        ["shared-lstm-NIG-2layers"] = [GoldenTests.RunLayerCase<NigTwoLayers>, GoldenTests.RunLayerCase<NigTwoLayersW256>, GoldenTests.RunLayerCase<NigTwoLayersW32>],
+        ["shared-lstm-NFG-3x5x7"] = [GoldenTests.RunLayerCase<Nfg3x5>, GoldenTests.RunLayerCase<Nfg3x5W256>, GoldenTests.RunLayerCase<Nfg3x5W32>],
+        ["shared-lstm-NFG-8x16x6"] = [GoldenTests.RunLayerCase<Nfg8x16>, GoldenTests.RunLayerCase<Nfg8x16W256>, GoldenTests.RunLayerCase<Nfg8x16W32>],
+        ["shared-lstm-NFG-2layers"] = [GoldenTests.RunLayerCase<NfgTwoLayers>, GoldenTests.RunLayerCase<NfgTwoLayersW256>, GoldenTests.RunLayerCase<NfgTwoLayersW32>],
+        ["shared-lstm-NOG-3x5x7"] = [GoldenTests.RunLayerCase<Nog3x5>, GoldenTests.RunLayerCase<Nog3x5W256>, GoldenTests.RunLayerCase<Nog3x5W32>],
+        ["shared-lstm-NOG-8x16x6"] = [GoldenTests.RunLayerCase<Nog8x16>, GoldenTests.RunLayerCase<Nog8x16W256>, GoldenTests.RunLayerCase<Nog8x16W32>],
+        ["shared-lstm-NOG-2layers"] = [GoldenTests.RunLayerCase<NogTwoLayers>, GoldenTests.RunLayerCase<NogTwoLayersW256>, GoldenTests.RunLayerCase<NogTwoLayersW32>],
+        ["shared-lstm-NIAF-3x5x7"] = [GoldenTests.RunLayerCase<Niaf3x5>, GoldenTests.RunLayerCase<Niaf3x5W256>, GoldenTests.RunLayerCase<Niaf3x5W32>],
+        ["shared-lstm-NIAF-8x16x6"] = [GoldenTests.RunLayerCase<Niaf8x16>, GoldenTests.RunLayerCase<Niaf8x16W256>, GoldenTests.RunLayerCase<Niaf8x16W32>],
+        ["shared-lstm-NIAF-2layers"] = [GoldenTests.RunLayerCase<NiafTwoLayers>, GoldenTests.RunLayerCase<NiafTwoLayersW256>, GoldenTests.RunLayerCase<NiafTwoLayersW32>],
+        ["shared-lstm-NOAF-3x5x7"] = [GoldenTests.RunLayerCase<Noaf3x5>, GoldenTests.RunLayerCase<Noaf3x5W256>, GoldenTests.RunLayerCase<Noaf3x5W32>],
+        ["shared-lstm-NOAF-8x16x6"] = [GoldenTests.RunLayerCase<Noaf8x16>, GoldenTests.RunLayerCase<Noaf8x16W256>, GoldenTests.RunLayerCase<Noaf8x16W32>],
+        ["shared-lstm-NOAF-2layers"] = [GoldenTests.RunLayerCase<NoafTwoLayers>, GoldenTests.RunLayerCase<NoafTwoLayersW256>, GoldenTests.RunLayerCase<NoafTwoLayersW32>],
+        ["shared-lstm-CIFG-3x5x7"] = [GoldenTests.RunLayerCase<Cifg3x5>, GoldenTests.RunLayerCase<Cifg3x5W256>, GoldenTests.RunLayerCase<Cifg3x5W32>],
+        ["shared-lstm-CIFG-8x16x6"] = [GoldenTests.RunLayerCase<Cifg8x16>, GoldenTests.RunLayerCase<Cifg8x16W256>, GoldenTests.RunLayerCase<Cifg8x16W32>],
+        ["shared-lstm-CIFG-2layers"] = [GoldenTests.RunLayerCase<CifgTwoLayers>, GoldenTests.RunLayerCase<CifgTwoLayersW256>, GoldenTests.RunLayerCase<CifgTwoLayersW32>],
         ["shared-lstm-IDEA-3x5x7"] = [GoldenTests.RunLayerCase<Gateless3x5>, GoldenTests.RunLayerCase<Gateless3x5W256>, GoldenTests.RunLayerCase<Gateless3x5W32>],
         ["shared-lstm-IDEA-8x16x6"] = [GoldenTests.RunLayerCase<Gateless8x16>, GoldenTests.RunLayerCase<Gateless8x16W256>, GoldenTests.RunLayerCase<Gateless8x16W32>],
         ["shared-lstm-IDEA-2layers"] = [GoldenTests.RunLayerCase<GatelessTwoLayers>, GoldenTests.RunLayerCase<GatelessTwoLayersW256>, GoldenTests.RunLayerCase<GatelessTwoLayersW32>],
@@ -29,6 +47,8 @@ public sealed class VariantGoldenTests
     private static readonly Dictionary<string, Action<GoldenModelCase, GoldenTests.ParameterSource?>> ModelModels = new()
     {
         ["shared-idea-lm"] = GoldenTests.RunModelCase<GatelessLm>,
+        ["shared-cifg-lm"] = GoldenTests.RunModelCase<CifgLm>,
+        ["shared-cifg-clf"] = GoldenTests.RunModelCase<CifgClf>,
         ["shared-idea-clf"] = GoldenTests.RunModelCase<GatelessClf>,
     };
 
@@ -71,6 +91,9 @@ public sealed class VariantGoldenTests
         string[] modelsWithCell = GoldenData.Variants.ModelCases.Where(c => c.Kind is not null && !c.Bidirectional).Select(c => c.Name).Order().ToArray();
         Assert.Equal(modelsWithCell, ModelModels.Keys.Order());
         Assert.Equal(53, GoldenData.Variants.LayerCases.Count);
+
+        // Every LSTM layer case runs at the three vector widths (512, 256, 32).
+        Assert.All(LayerModels, c => Assert.True(c.Value.Length == 3, $"{c.Key} runs at {c.Value.Length} widths"));
     }
 
     private static TheoryData<string> Names(IEnumerable<string> names)

@@ -29,6 +29,10 @@ public abstract class GoldenCellCase
     [JsonIgnore]
     public CellKind Cell => Kind ?? throw new NotSupportedException($"GenRnn has no cell for the golden case {Name}.");
 
+    /// <summary>The LSTM options of a LstmVariant case, else null (the kind says them).</summary>
+    [JsonIgnore]
+    public LstmOptions? Lstm => Kind == CellKind.LstmVariant ? Options!.ToLstmOptions() : null;
+
     /// <summary>Gate blocks in PyTorch's order, e.g. <c>i,f,g,o</c> (absent for some cases of the variants file).</summary>
     public string? GateOrder { get; init; }
 }

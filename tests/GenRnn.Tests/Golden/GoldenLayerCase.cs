@@ -92,7 +92,7 @@ public sealed class GoldenLayerCase : GoldenCellCase
         var layers = new LayerSpec[Layers];
         for (int l = 0; l < Layers; l++)
         {
-            layers[l] = new LayerSpec(Cell, l == 0 ? InputSize : HiddenSize, HiddenSize);
+            layers[l] = new LayerSpec(Cell, l == 0 ? InputSize : HiddenSize, HiddenSize, Lstm);
         }
 
         return ModelDescription.Create(Name, 0, 0, layers, 0, Activation.Identity);

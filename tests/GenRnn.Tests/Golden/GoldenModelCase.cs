@@ -85,7 +85,7 @@ public sealed class GoldenModelCase : GoldenCellCase
 
     /// <summary>Embedding → recurrent layer → dense head with <paramref name="headActivation"/>.</summary>
     public ModelDescription Describe(Activation headActivation = Activation.Identity)
-        => ModelDescription.Create(Name, Vocab, Embedding, [new LayerSpec(Cell, Embedding, HiddenSize)], Classes, headActivation);
+        => ModelDescription.Create(Name, Vocab, Embedding, [new LayerSpec(Cell, Embedding, HiddenSize, Lstm)], Classes, headActivation);
 
     /// <summary>Every parameter with the model's names.</summary>
     public IEnumerable<GoldenTensor> ParameterTensors()

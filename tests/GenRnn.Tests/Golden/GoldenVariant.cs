@@ -35,17 +35,30 @@ public sealed class GoldenLstmOptions
     /// <summary>P > 0: PyTorch's proj_size.</summary>
     public int? Projection { get; init; }
 
-    /// <summary>The GenRnn kind with exactly these options, or null when GenRnn has none yet.</summary>
+    /// <summary>The GenRnn kind with exactly these options, or null when GenRnn has none yet (FGR, projection).</summary>
     public CellKind? Kind =>
-        (CellInput, CellOutput, Coupled, GateRecurrence, Projection) != (null, null, null, null, null) ? null
+        (GateRecurrence, Projection) != (null, null) ? null
+        : (CellInput, CellOutput, Coupled) != (null, null, null) ? CellKind.LstmVariant
         : (InputGate ?? true, ForgetGate ?? true, OutputGate ?? true, Peepholes ?? false) switch
         {
             (true, true, true, false) => CellKind.Lstm,
             (true, false, true, false) => CellKind.LstmNoForgetGate,
             (true, true, true, true) => CellKind.PeepholeLstm,
             (false, false, false, false) => CellKind.GatelessLstm,
-            _ => null,
+            _ => CellKind.LstmVariant,
         };
+
+    /// <summary>These options as GenRnn's (FGR and projection left out: GenRnn does not have them).</summary>
+    public LstmOptions ToLstmOptions() => new()
+    {
+        InputGate = InputGate ?? true,
+        ForgetGate = ForgetGate ?? true,
+        OutputGate = OutputGate ?? true,
+        CoupledGates = Coupled ?? false,
+        Peepholes = Peepholes ?? false,
+        CellInputActivation = CellInput == "identity" ? CellActivation.Identity : CellActivation.Tanh,
+        CellOutputActivation = CellOutput == "identity" ? CellActivation.Identity : CellActivation.Tanh,
+    };
 }
 
 /// <summary>What the variants file adds to a case: options, row names, bidirectional layers.</summary>

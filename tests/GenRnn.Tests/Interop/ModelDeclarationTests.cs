@@ -67,6 +67,45 @@ public sealed class ModelDeclarationTests : IDisposable
         Assert.Contains("[Lstm(3, 5, Peepholes = true)]", ModelDeclaration.FromOnnx(path));
     }
 
+    [Theory]
+    [InlineData("nig", "[Lstm(3, 5, InputGate = false, Peepholes = true)]")]
+    [InlineData("nog", "[Lstm(3, 5, OutputGate = false, Peepholes = true)]")]
+    [InlineData("nfg", "[Lstm(3, 5, ForgetGate = false, Peepholes = true)]")]
+    [InlineData("stack", "[Lstm(3, 6, CoupledGates = true, Peepholes = true, CellInputActivation = CellActivation.Identity)]")]
+    public void SafeTensorsOfLstmOptionsWithPeepholesGiveTheGatesBack(string name, string layer)
+    {
+        string path = Path.Combine(_folder, $"{name}.safetensors");
+        (ModelDescription description, float[] parameters) = name switch
+        {
+            "nig" => (Nig3x5.Description, Nig3x5.Create().Parameters),
+            "nog" => (Nog3x5.Description, Nog3x5.Create().Parameters),
+            "nfg" => (Nfg3x5.Description, Nfg3x5.Create().Parameters),
+            _ => (LstmOptionsStackTanh.Description, LstmOptionsStackTanh.Create().Parameters),
+        };
+        SafeTensors.Save(path, description, parameters);
+        string declaration = ModelDeclaration.FromSafeTensors(path);
+        if (name == "stack")
+        {
+            // CIFG's tensors are those of the 1997 LSTM with peepholes, and the identity activation leaves none: named, not guessed.
+            Assert.Contains("[Lstm(3, 6, ForgetGate = false, Peepholes = true)]\n[Lstm(6, 70, InputGate = false, OutputGate = false, Peepholes = true)]\n[Lstm(70, 5, ForgetGate = false, OutputGate = false)]\n[Dense(3)]", declaration);
+            Assert.Contains("CoupledGates = true (f = 1 - i)", declaration);
+            Assert.Contains("layer 2: 2 gate blocks are an LSTM with two of its gates left out", declaration);
+            return;
+        }
+
+        Assert.Contains(layer, declaration);
+    }
+
+    [Fact]
+    public void OnnxExportOfLstmOptionsGivesThemBack()
+    {
+        string path = Path.Combine(_folder, "cifg.onnx");
+        Onnx.Export(path, Cifg3x5.Create());
+        Assert.Contains("[Lstm(3, 5, CoupledGates = true, Peepholes = true)]", ModelDeclaration.FromOnnx(path));
+        Onnx.Export(path, Noaf3x5.Create());
+        Assert.Contains("[Lstm(3, 5, Peepholes = true, CellOutputActivation = CellActivation.Identity)]", ModelDeclaration.FromOnnx(path));
+    }
+
     [Fact]
     public void FilesThatAreNoModelsFailClearly()
     {

@@ -34,6 +34,11 @@ public sealed class OnnxExportTests
         ["embedding gru rnn identity head"] = Check<EmbeddingGruRnn>,
         ["embedding lstm softmax head"] = Check<LstmLm>,
         ["embedding peephole stack tanh head"] = Check<EmbeddingPeepholeStackTanh>,
+        ["cifg peephole lstm (input_forget)"] = Check<Cifg8x16>,
+        ["embedding cifg peephole lstm softmax head"] = Check<CifgLm>,
+        ["identity cell input (Affine g)"] = Check<Niaf8x16W256>,
+        ["identity cell output (Affine h)"] = Check<Noaf8x16W32>,
+        ["2 identity cell output"] = Check<NoafTwoLayers>,
     };
 
     public static TheoryData<string> ModelNames() => new(Models.Keys);
@@ -52,6 +57,33 @@ public sealed class OnnxExportTests
         string path = Path.Combine(Path.GetTempPath(), $"genrnn-{Guid.NewGuid():N}.onnx");
         Assert.Throws<NotSupportedException>(() => Onnx.Export(path, model));
         Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Lstm_options_onnx_cannot_hold_are_named()
+    {
+        NotSupportedException e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(LstmOptionsStackTanh.Create()));
+        Assert.Contains("layer 1 is an LSTM with InputGate = false", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Nig3x5.Create()));
+        Assert.Contains("InputGate = false", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Nfg3x5.Create()));
+        Assert.Contains("ForgetGate = false", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Serialize(Nog3x5.Create()));
+        Assert.Contains("OutputGate = false", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lstm_options_exported_are_not_imported_into_their_layers()
+    {
+        // The attributes GenRnn writes for them are not read back...
+        NotSupportedException e = Assert.Throws<NotSupportedException>(() => Onnx.Import(Onnx.Serialize(Cifg3x5.Create()), Cifg3x5.Description, Cifg3x5.Create().Parameters, "cifg.onnx"));
+        Assert.Contains("input_forget", e.Message, StringComparison.Ordinal);
+
+        // ...and a plain LSTM node of the same shape does not fill a layer with options.
+        var niaf = Niaf3x5.Create();
+        e = Assert.Throws<NotSupportedException>(() => Onnx.Import(Onnx.Serialize(PeepholeLstm3x5.Create()), Niaf3x5.Description, niaf.Parameters, "peephole.onnx"));
+        Assert.Contains("CellInputActivation = CellActivation.Identity", e.Message, StringComparison.Ordinal);
+        Assert.All(niaf.Parameters, v => Assert.Equal(0f, v));
     }
 
     [Fact]

@@ -78,6 +78,24 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void Lstm_options_round_trip_with_pytorch_names_for_the_gates_they_have()
+    {
+        string path = PathOf("options.safetensors");
+        LstmOptionsStackTanh saved = Randomized<LstmOptionsStackTanh>(3);
+        SafeTensors.Save(path, saved);
+        var loaded = LstmOptionsStackTanh.Create();
+        SafeTensors.Load(path, loaded);
+        Assert.Equal(saved.Parameters, loaded.Parameters);
+
+        // CIFG: blocks i, g, o and no peephole_f; no input and output gate: block f, g and peephole_f alone.
+        SafeTensorsContent content = SafeTensors.Read(path);
+        Assert.Equal([18, 3], content.Find("weight_ih_l0")!.Shape);
+        Assert.Equal(["peephole_i_l0", "peephole_o_l0", "peephole_f_l1"], content.Tensors.Select(t => t.Name).Where(n => n.StartsWith("peephole", StringComparison.Ordinal)));
+        Assert.Equal([140, 6], content.Find("weight_ih_l1")!.Shape);
+        Assert.Equal([10, 70], content.Find("weight_ih_l2")!.Shape);
+    }
+
+    [Fact]
     public void Recurrent_prefix_names_tensors_as_a_pytorch_module_with_an_lstm_attribute()
     {
         string path = PathOf("prefixed.safetensors");

@@ -51,3 +51,10 @@ public partial class BFloat16Chains;
 [Rnn(7, 32)]
 [Gru(32, 11)]
 public partial class BFloat16ChainsVector256;
+
+// LSTM options in the snapshot: no output gate with peepholes and an identity cell input, then CIFG.
+[RecurrentModel(BFloat16Inference = true)]
+[Lstm(3, 70, OutputGate = false, Peepholes = true, CellInputActivation = CellActivation.Identity)]
+[Lstm(70, 6, CoupledGates = true)]
+[Dense(2)]
+public partial class BFloat16LstmOptions;

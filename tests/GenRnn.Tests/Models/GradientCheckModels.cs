@@ -81,6 +81,23 @@ public partial class BlockPairsScalar;
 [Dense(outputSize: 3, Activation = Activation.Tanh)]
 public partial class GatelessOverGruTanh;
 
+// LSTM options stacked (CIFG with peepholes and an identity cell input, then no input or output gate with peepholes and
+// an identity output, then no forget gate), 70 units wide in the middle for several vector blocks and a partial one.
+[RecurrentModel]
+[Lstm(3, 6, CoupledGates = true, Peepholes = true, CellInputActivation = CellActivation.Identity)]
+[Lstm(6, 70, InputGate = false, OutputGate = false, Peepholes = true, CellOutputActivation = CellActivation.Identity)]
+[Lstm(70, 5, ForgetGate = false, OutputGate = false)]
+[Dense(outputSize: 3, Activation = Activation.Tanh)]
+public partial class LstmOptionsStackTanh;
+
+// No output gate over no input gate, with tanh and identity activations swapped, over an embedding.
+[RecurrentModel(VectorWidth = 256)]
+[Embedding(vocabulary: 7, dimensions: 3)]
+[Lstm(3, 9, OutputGate = false, Peepholes = true, CellInputActivation = CellActivation.Identity, CellOutputActivation = CellActivation.Identity)]
+[Lstm(9, 4, InputGate = false, CoupledGates = false)]
+[Dense(outputSize: 7, Activation = Activation.Softmax)]
+public partial class EmbeddingLstmOptionsSoftmax;
+
 // A big model: hidden size 1024 (4.4 M parameters, 17 MB of weights), end to end against the reference.
 [RecurrentModel]
 [Lstm(16, 1024)]

@@ -30,6 +30,9 @@ public sealed class InferenceProperties
     public void ForwardEqualsStepsForAnyLengthOfAGatelessLstm() => ForwardEqualsSteps<GatelessOverGruTanh>();
 
     [Fact]
+    public void ForwardEqualsStepsForAnyLengthOfLstmOptions() => ForwardEqualsSteps<LstmOptionsStackTanh>();
+
+    [Fact]
     public void ForwardChecksSequenceLengths() => ForwardChecksLengths<RnnGruSigmoid>();
 
     private static void StepChecksLengths<TModel>() where TModel : class, IRecurrentModel<TModel>

@@ -18,7 +18,11 @@ public class ParameterInitializerTests
     private static readonly ModelDescription NoForgetGate = ModelDescription.Create(
         "Tests.NoForgetGate", 0, 0, [new LayerSpec(CellKind.LstmNoForgetGate, 5, 9), new LayerSpec(CellKind.Rnn, 9, 7)], 3, Activation.Sigmoid);
 
-    public static TheoryData<string> Models => new() { "lstm", "gru", "peephole", "noforget" };
+    // No input gate with peepholes (blocks f, g, o: the forget bias is the first block), over CIFG (no forget block).
+    private static readonly ModelDescription Options = ModelDescription.Create(
+        "Tests.Options", 0, 0, [new LayerSpec(CellKind.LstmVariant, 4, 8, new LstmOptions { InputGate = false, Peepholes = true }), new LayerSpec(CellKind.LstmVariant, 8, 6, new LstmOptions { CoupledGates = true })], 2, Activation.Tanh);
+
+    public static TheoryData<string> Models => new() { "lstm", "gru", "peephole", "noforget", "options" };
 
     private static ModelDescription Get(string name) => name switch
     {
@@ -26,6 +30,7 @@ public class ParameterInitializerTests
         "gru" => Gru,
         "peephole" => Peephole,
         "noforget" => NoForgetGate,
+        "options" => Options,
         _ => throw new ArgumentException(name),
     };
 
@@ -195,6 +200,11 @@ public class ParameterInitializerTests
         Assert.All(Tensor(Gru, gru, "bias_ih_l0").Concat(Tensor(Gru, gru, "bias_hh_l0")), x => Assert.Equal(0f, x));
         float[] noForget = Init(NoForgetGate, recommended: true, seed: 4);
         Assert.All(Tensor(NoForgetGate, noForget, "bias_ih_l0"), x => Assert.Equal(0f, x)); // gates i, g, o: no forget gate
+
+        float[] options = Init(Options, recommended: true, seed: 4);
+        Assert.Equal(Enumerable.Repeat(1f, 8).Concat(Enumerable.Repeat(0f, 16)), Tensor(Options, options, "bias_ih_l0")); // gates f, g, o
+        Assert.All(Tensor(Options, options, "bias_ih_l1"), x => Assert.Equal(0f, x)); // gates i, g, o: f = 1 - i has no bias
+        Assert.All(Tensor(Options, options, "peephole_f_l0"), x => Assert.Equal(0f, x));
     }
 
     [Fact]

@@ -68,3 +68,10 @@ public partial class BitsLogits;
 [Gru(2, 12)]
 [Dense(2, Activation = Activation.Sigmoid)]
 public partial class BitsSigmoid;
+
+/// <summary>Running count of ones mod 3 with LSTM options (CIFG with peepholes over no output gate, identity output).</summary>
+[RecurrentModel]
+[Lstm(2, 12, CoupledGates = true, Peepholes = true)]
+[Lstm(12, 8, OutputGate = false, CellOutputActivation = CellActivation.Identity)]
+[Dense(3)]
+public partial class CountModThreeLstmOptions;

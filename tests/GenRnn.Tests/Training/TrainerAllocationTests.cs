@@ -21,6 +21,8 @@ public sealed class TrainerAllocationTests
         { 2, 0, "cross-entropy" },
         { 2, 3, "binary" },
         { 2, 0, "squared" },
+        { 1, 0, "lstm options" },
+        { 1, 3, "lstm options" },
     };
 
     [Theory]
@@ -39,6 +41,9 @@ public sealed class TrainerAllocationTests
             case "one-to-many":
                 Sample[] counts = Enumerable.Range(0, 8).Select(t => new Sample(Tokens: [t], Classes: Enumerable.Range(1, 2 + t).Select(k => (t + k) % 8).ToArray())).ToArray();
                 Run<CountUp>(counts, new() { Threads = threads, TruncatedSteps = truncated, Scenario = Scenario.OneToMany });
+                break;
+            case "lstm options":
+                Run<CountModThreeLstmOptions>(ScenarioTests.CountSamples(8, 91), new() { Threads = threads, TruncatedSteps = truncated, Clip = GradientClip.ByNorm(1f) });
                 break;
             case "binary":
                 Run<BitsSigmoid>(ScenarioTests.BitLabelSamples(8, 92), new() { Threads = threads, TruncatedSteps = truncated, Loss = LossKind.SigmoidBinaryCrossEntropy });

@@ -7,7 +7,7 @@ namespace GenRnn.Generators.Emitting;
 // The table entry that makes this the emitter of its kinds (CellFamilyEmitter.For).
 internal abstract partial class CellFamilyEmitter
 {
-    private static readonly CellFamilyEmitter s_lstm = Register(new LstmEmitter(), CellKind.Lstm, CellKind.LstmNoForgetGate, CellKind.PeepholeLstm, CellKind.GatelessLstm);
+    private static readonly CellFamilyEmitter s_lstm = Register(new LstmEmitter(), CellKind.Lstm, CellKind.LstmNoForgetGate, CellKind.PeepholeLstm, CellKind.GatelessLstm, CellKind.LstmVariant);
 }
 
 /// <summary>
@@ -34,22 +34,27 @@ internal sealed class LstmEmitter : CellFamilyEmitter
             w.Line($"var cp = {v.Load("c", "n")};");
             if (gates.Input)
             {
-                w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gates.I}") + (peephole ? $" + {v.Load("peep", "n")} * cp" : ""))};");
+                w.Line($"var i = {v.Sigmoid(v.Load("gates", $"n + {gates.I}") + (gates.PI >= 0 ? $" + {v.Load("peep", Peep(gates.PI))} * cp" : ""))};");
             }
 
             if (gates.Forget)
             {
-                w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gates.F}") + (peephole ? $" + {v.Load("peep", $"n + {h}")} * cp" : ""))};");
+                w.Line($"var f = {v.Sigmoid(v.Load("gates", $"n + {gates.F}") + (gates.PF >= 0 ? $" + {v.Load("peep", Peep(gates.PF))} * cp" : ""))};");
+            }
+            else if (gates.Coupled)
+            {
+                w.Line($"var f = {v.One} - i;");
             }
 
-            w.Line($"var gg = {v.Tanh(v.Load("gates", $"n + {gates.G}"))};");
-            w.Line($"var cn = {(gates.Forget ? "f * cp" : "cp")} + {(gates.Input ? "i * gg" : "gg")};");
+            string ag = v.Load("gates", $"n + {gates.G}");
+            w.Line($"var gg = {(gates.InputIdentity ? ag : v.Tanh(ag))};");
+            w.Line($"var cn = {(gates.Forget || gates.Coupled ? "f * cp" : "cp")} + {(gates.Input ? "i * gg" : "gg")};");
             if (gates.Output)
             {
-                w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {gates.O}") + (peephole ? $" + {v.Load("peep", $"n + {2 * h}")} * cn" : ""))};");
+                w.Line($"var o = {v.Sigmoid(v.Load("gates", $"n + {gates.O}") + (gates.PO >= 0 ? $" + {v.Load("peep", Peep(gates.PO))} * cn" : ""))};");
             }
 
-            w.Line($"var hn = {(gates.Output ? "o * " : "")}{v.Tanh("cn")};");
+            w.Line($"var hn = {(gates.Output ? "o * " : "")}{(gates.OutputIdentity ? "cn" : v.Tanh("cn"))};");
             foreach ((int at, string value) in gates.Present("i", "f", "gg", "o"))
             {
                 w.Line(v.Store("gates", $"n + {at}", value));
@@ -82,6 +87,11 @@ internal sealed class LstmEmitter : CellFamilyEmitter
         bool peephole = gates.Peepholes;
         w.Line("// dc_total = dc + dh o (1 - tanh(c)^2); da_i = dc_total g i (1 - i); da_f = dc_total c_prev f (1 - f);");
         w.Line("// da_g = dc_total i (1 - g^2); da_o = dh tanh(c) o (1 - o); dc_prev = dc_total f (+ peephole terms). da replaces the gates.");
+        if (gates.Coupled || gates.InputIdentity || gates.OutputIdentity)
+        {
+            w.Line($"// This layer: {layer.Model.Lstm?.Arguments()} (f = 1 - i: dc'/di = g - c_prev; identity: its derivative is 1).");
+        }
+
         w.Line(Names.MethodImpl);
         w.Open($"private static void Layer{l}Gradient(ref float gates, ref float recC, ref float cPrev, ref float dh, ref float dc{(peephole ? ", ref float peep, ref float dpeep" : "")})");
         Loops.Elementwise(w, h, v =>
@@ -91,20 +101,26 @@ internal sealed class LstmEmitter : CellFamilyEmitter
                 w.Line($"var {value} = {v.Load("gates", $"n + {at}")};");
             }
 
+            if (gates.Coupled)
+            {
+                w.Line($"var f = {v.One} - i;");
+            }
+
             w.Line($"var ct = {v.Load("recC", "n")};");
             w.Line($"var cp = {v.Load("cPrev", "n")};");
 
-            w.Line($"var tc = {v.Tanh("ct")};");
+            w.Line($"var tc = {(gates.OutputIdentity ? "ct" : v.Tanh("ct"))};");
             w.Line($"var dhv = {v.Load("dh", "n")};");
             if (gates.Output)
             {
                 w.Line($"var dao = dhv * tc * o * ({v.One} - o);");
             }
 
-            w.Line($"var dct = {v.Load("dc", "n")} + dhv * {(gates.Output ? "o * " : "")}({v.One} - tc * tc){(peephole ? $" + dao * {v.Load("peep", $"n + {2 * h}")}" : "")};");
+            string throughH = gates.OutputIdentity ? (gates.Output ? "dhv * o" : "dhv") : $"dhv * {(gates.Output ? "o * " : "")}({v.One} - tc * tc)";
+            w.Line($"var dct = {v.Load("dc", "n")} + {throughH}{(gates.PO >= 0 ? $" + dao * {v.Load("peep", Peep(gates.PO))}" : "")};");
             if (gates.Input)
             {
-                w.Line($"var dai = dct * gg * i * ({v.One} - i);");
+                w.Line($"var dai = dct * {(gates.Coupled ? "(gg - cp)" : "gg")} * i * ({v.One} - i);");
             }
 
             if (gates.Forget)
@@ -112,30 +128,37 @@ internal sealed class LstmEmitter : CellFamilyEmitter
                 w.Line($"var daf = dct * cp * f * ({v.One} - f);");
             }
 
-            w.Line($"var dag = dct * {(gates.Input ? "i * " : "")}({v.One} - gg * gg);");
+            w.Line(gates.InputIdentity
+                ? $"var dag = {(gates.Input ? "dct * i" : "dct")};"
+                : $"var dag = dct * {(gates.Input ? "i * " : "")}({v.One} - gg * gg);");
             foreach ((int at, string value) in gates.Present("dai", "daf", "dag", "dao"))
             {
                 w.Line(v.Store("gates", $"n + {at}", value));
             }
 
-            string dcPrev = !gates.Forget ? "dct" : peephole
-                ? $"dct * f + dai * {v.Load("peep", "n")} + daf * {v.Load("peep", $"n + {h}")}"
-                : "dct * f";
+            string dcPrev = (gates.Forget || gates.Coupled ? "dct * f" : "dct")
+                + (gates.PI >= 0 ? $" + dai * {v.Load("peep", Peep(gates.PI))}" : "")
+                + (gates.PF >= 0 ? $" + daf * {v.Load("peep", Peep(gates.PF))}" : "");
             w.Line(v.Store("dc", "n", dcPrev));
             w.Line(v.Store("dh", "n", v.Zero));
-            if (peephole)
+            foreach ((int at, string da, string c) in new[] { (gates.PI, "dai", "cp"), (gates.PF, "daf", "cp"), (gates.PO, "dao", "ct") })
             {
-                w.Line(v.Store("dpeep", "n", $"{v.Load("dpeep", "n")} + dai * cp"));
-                w.Line(v.Store("dpeep", $"n + {h}", $"{v.Load("dpeep", $"n + {h}")} + daf * cp"));
-                w.Line(v.Store("dpeep", $"n + {2 * h}", $"{v.Load("dpeep", $"n + {2 * h}")} + dao * ct"));
+                if (at >= 0)
+                {
+                    w.Line(v.Store("dpeep", Peep(at), $"{v.Load("dpeep", Peep(at))} + {da} * {c}"));
+                }
             }
         });
         w.Close();
     }
 
+    // The element n of a vector at offset k in the peepholes: "n" or "n + k".
+    private static string Peep(int k) => k == 0 ? "n" : $"n + {k}";
+
     /// <summary>
-    /// Which of the gates i, f, o the layer's kind has (g is always there) and where each block starts in the gates;
-    /// peepholes come with all three (p_i, p_f, p_o at 0, H, 2H of the diagonals).
+    /// Which of the gates i, f, o the layer has (g is always there), where each block starts in the gates, where each
+    /// peephole vector starts in the diagonals (-1 when absent), and the activations, read from the layer's
+    /// GenRnn.Cells.CellFamily and its LstmOptions.
     /// </summary>
     private readonly struct LstmGates
     {
@@ -147,7 +170,31 @@ internal sealed class LstmEmitter : CellFamilyEmitter
             G = m.Family.BlockOf("g") * h;
             O = m.Family.BlockOf("o") * h;
             Peepholes = m.Family.Diagonals.Count > 0;
+            PI = Diagonal(m, "peephole_i");
+            PF = Diagonal(m, "peephole_f");
+            PO = Diagonal(m, "peephole_o");
+            LstmOptions options = m.Family.Lstm ?? LstmOptions.Default;
+            Coupled = options.CoupledGates;
+            InputIdentity = options.CellInputActivation == CellActivation.Identity;
+            OutputIdentity = options.CellOutputActivation == CellActivation.Identity;
+            IsVariant = m.Cell == CellKind.LstmVariant;
         }
+
+        /// <summary>A LstmVariant layer: its equations are written from its options.</summary>
+        public bool IsVariant { get; }
+
+        public int PI { get; }
+
+        public int PF { get; }
+
+        public int PO { get; }
+
+        /// <summary>f = 1 - i (CIFG): no block of its own.</summary>
+        public bool Coupled { get; }
+
+        public bool InputIdentity { get; }
+
+        public bool OutputIdentity { get; }
 
         public int I { get; }
 
@@ -187,9 +234,30 @@ internal sealed class LstmEmitter : CellFamilyEmitter
 
         /// <summary>The update's equations, as a comment over LayerNUpdate.</summary>
         public string Equations =>
-            Peepholes ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
+            IsVariant ? "// " + Variant
+            : Peepholes ? "// i = s(a_i + p_i c), f = s(a_f + p_f c), c' = f c + i tanh(a_g), o = s(a_o + p_o c'), h' = o tanh(c')"
             : !Input && !Output ? "// the LSTM idea: c' = c + tanh(g), h' = tanh(c')"
             : Forget ? "// c' = s(f) c + s(i) tanh(g), h' = s(o) tanh(c')"
             : "// 1997 LSTM: c' = c + s(i) tanh(g), h' = s(o) tanh(c')";
+
+        // The equations of a LstmVariant layer, written from what it has.
+        private string Variant =>
+            $"i = {(Input ? (PI >= 0 ? "s(a_i + p_i c)" : "s(a_i)") : "1")}, f = {(Forget ? (PF >= 0 ? "s(a_f + p_f c)" : "s(a_f)") : Coupled ? "1 - i" : "1")}, " +
+            $"g = {(InputIdentity ? "a_g" : "tanh(a_g)")}, c' = f c + i g, o = {(Output ? (PO >= 0 ? "s(a_o + p_o c')" : "s(a_o)") : "1")}, " +
+            $"h' = o {(OutputIdentity ? "c'" : "tanh(c')")}";
+
+        // The offset of the named peephole vector in the layer's diagonals, or -1.
+        private static int Diagonal(LayerModel m, string name)
+        {
+            for (int k = 0; k < m.Family.Diagonals.Count; k++)
+            {
+                if (m.Family.Diagonals[k] == name)
+                {
+                    return k * m.HiddenSize;
+                }
+            }
+
+            return -1;
+        }
     }
 }

@@ -49,12 +49,31 @@ public static class ModelDeclaration
         long input = w.Dims[2];
         string layer = node.OpType switch
         {
-            "LSTM" => node.Input(7).Length > 0 ? $"Lstm({input}, {hidden}, Peepholes = true)" : $"Lstm({input}, {hidden})",
+            "LSTM" => $"Lstm({input}, {hidden}{OnnxLstmOptions(node)})",
             "GRU" => node.Attributes.FirstOrDefault(a => a.Name == "linear_before_reset")?.I == 1 ? $"Gru({input}, {hidden})" : $"Gru({input}, {hidden}, ResetAfter = false)",
             _ => $"Rnn({input}, {hidden})",
         };
         return Render(source, null, [layer], className, []);
     }
+
+    // The [Lstm] options an ONNX LSTM node holds: P (peepholes), input_forget (CoupledGates), Affine g or h (identity).
+    private static string OnnxLstmOptions(OnnxNode node)
+    {
+        var options = new LstmOptions
+        {
+            CoupledGates = node.Attributes.FirstOrDefault(a => a.Name == "input_forget")?.I == 1,
+            Peepholes = node.Input(7).Length > 0,
+            CellInputActivation = ActivationAt(node, 1),
+            CellOutputActivation = ActivationAt(node, 2),
+        };
+        string arguments = options.Arguments();
+        return arguments.Length > 0 ? ", " + arguments : "";
+    }
+
+    private static CellActivation ActivationAt(OnnxNode node, int index) =>
+        node.Attributes.FirstOrDefault(a => a.Name == "activations")?.Strings is { } names && names.Count > index && names[index] == "Affine"
+            ? CellActivation.Identity
+            : CellActivation.Tanh;
 
     /// <summary>
     /// The declaration of the model an audio JSON file holds (Automated-GuitarAmpModelling or RTNeural, see
@@ -92,13 +111,27 @@ public static class ModelDeclaration
             }
 
             bool peepholes = byName.ContainsKey($"{prefix}peephole_i_l{l}");
+            if (PeepholeLstm(gates, l, prefix, byName, notes) is string options)
+            {
+                // Peepholes with fewer than four blocks: an LSTM with a gate left out, named by the peepholes it has.
+                layers.Add($"Lstm({input}, {hidden}, {options})");
+                previous = hidden;
+                continue;
+            }
+
             layers.Add(gates switch
             {
                 1 => $"Rnn({input}, {hidden})",
+                2 => $"Lstm({input}, {hidden}, ForgetGate = false, OutputGate = false)",
                 3 => $"Gru({input}, {hidden})",
                 4 => peepholes ? $"Lstm({input}, {hidden}, Peepholes = true)" : $"Lstm({input}, {hidden})",
-                _ => throw new InvalidDataException($"'{source}': layer {l} stacks {gates} gate blocks; GenRnn's cells have 1 (RNN), 3 (GRU) or 4 (LSTM)."),
+                _ => throw new InvalidDataException($"'{source}': layer {l} stacks {gates} gate blocks; GenRnn's cells have 1 (RNN), 2 or 3 (an LSTM with gates left out, or a GRU) or 4 (LSTM)."),
             });
+            if (gates == 2)
+            {
+                notes.Add($"layer {l}: 2 gate blocks are an LSTM with two of its gates left out, which the tensors do not say: gates i, g (ForgetGate = false, OutputGate = false) are declared; f, g is InputGate = false, OutputGate = false and g, o is InputGate = false, ForgetGate = false");
+            }
+
             if (gates == 3)
             {
                 notes.Add($"layer {l}: 3 gate blocks are PyTorch's GRU (reset after the product); the 1997 LSTM [Lstm(..., ForgetGate = false)] has 3 too");
@@ -127,6 +160,24 @@ public static class ModelDeclaration
         }
 
         return Render(source, prefix, [.. layers], className, notes, extras, head);
+    }
+
+    // The options of an LSTM layer of fewer than four blocks with peepholes: which peepholes it has tells which gates
+    // (VARIANTS.md: one per gate that has weights), or null for a layer without peepholes or of four blocks.
+    private static string? PeepholeLstm(int gates, int l, string prefix, Dictionary<string, int[]> byName, List<string> notes)
+    {
+        bool i = byName.ContainsKey($"{prefix}peephole_i_l{l}"), f = byName.ContainsKey($"{prefix}peephole_f_l{l}"), o = byName.ContainsKey($"{prefix}peephole_o_l{l}");
+        if (gates is not (2 or 3) || !(i || f || o) || gates != (i ? 1 : 0) + (f ? 1 : 0) + (o ? 1 : 0) + 1)
+        {
+            return null;
+        }
+
+        if (i && !f)
+        {
+            notes.Add($"layer {l}: an input gate without a forget gate's tensors is ForgetGate = false (f = 1) or CoupledGates = true (f = 1 - i); ForgetGate = false is declared");
+        }
+
+        return new LstmOptions { InputGate = i, ForgetGate = f, OutputGate = o, Peepholes = true }.Arguments();
     }
 
     private static string Render(string source, string? prefix, string[] layers, string className, List<string> notes, List<string>? extras = null, string? head = null)

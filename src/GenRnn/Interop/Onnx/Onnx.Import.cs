@@ -196,6 +196,11 @@ public static partial class Onnx
 
         // The cell the node computes, against the model's layer.
         OnnxForm? form = layer.Family.Onnx;
+        if (form is { Importable: false })
+        {
+            throw new NotSupportedException($"{what} cannot fill {description.Name}'s layer, {layer.Cell} with {layer.LstmOptions!.Arguments()}: ONNX import reads plain LSTM, GRU and RNN nodes.");
+        }
+
         bool cellFits = form is not null && form.Operator == node.OpType && (form.LinearBeforeReset is null || form.LinearBeforeReset == (linearBeforeReset ?? 0));
         if (!cellFits)
         {
@@ -235,7 +240,7 @@ public static partial class Onnx
         float[] b = Weight(node, 3, "B", [1, 2 * g * h], required: false) ?? new float[2 * g * h];
         float[]? p = node.OpType == "LSTM" ? Weight(node, 7, "P", [1, 3 * h], required: false) : null;
 
-        int[] order = OnnxGates.PyTorchBlockOfOnnxBlock(layer.Cell);
+        int[] order = OnnxGates.PyTorchBlockOfOnnxBlock(layer.Family);
         var weightIh = new float[g * h * i];
         var weightHh = new float[g * h * h];
         var biasIh = new float[g * h];

@@ -138,8 +138,9 @@ public static partial class Onnx
         for (int k = 0; k < description.Layers.Count; k++)
         {
             LayerDescription layer = description.Layers[k];
-            int h = layer.HiddenSize, g = layer.GateCount, i = layer.InputSize;
-            int[] order = OnnxGates.PyTorchBlockOfOnnxBlock(layer.Cell);
+            // ONNX's blocks (g of them) may outnumber the layer's: CIFG's forget block is written as zeros.
+            int[] order = OnnxGates.PyTorchBlockOfOnnxBlock(layer.Family);
+            int h = layer.HiddenSize, g = order.Length, i = layer.InputSize;
             var w = new float[g * h * i];
             var r = new float[g * h * h];
             var b = new float[2 * g * h];
@@ -162,6 +163,20 @@ public static partial class Onnx
                 attributes.Add(IntAttribute("linear_before_reset", linearBeforeReset));
             }
 
+            if (onnx.InputForget)
+            {
+                attributes.Add(IntAttribute("input_forget", 1));
+            }
+
+            if (onnx.Activations is IReadOnlyList<string> activations)
+            {
+                // alpha and beta are consumed in order by the functions that take them: here only Affine, as 1·x + 0.
+                int affine = activations.Count(a => a == "Affine");
+                attributes.Add(StringsAttribute("activations", activations));
+                attributes.Add(FloatsAttribute("activation_alpha", Enumerable.Repeat(1f, affine)));
+                attributes.Add(FloatsAttribute("activation_beta", Enumerable.Repeat(0f, affine)));
+            }
+
             if (layer.Family.HasCellState)
             {
                 nodeInputs.Add(InitialCellName(k));
@@ -175,7 +190,10 @@ public static partial class Onnx
                 var p = new float[onnx.Peepholes.Count * h];
                 for (int j = 0; j < onnx.Peepholes.Count; j++)
                 {
-                    tensors[$"{onnx.Peepholes[j]}_l{k}"].Data.CopyTo(p, j * h);
+                    if (onnx.Peepholes[j].Length > 0)
+                    {
+                        tensors[$"{onnx.Peepholes[j]}_l{k}"].Data.CopyTo(p, j * h);
+                    }
                 }
 
                 initializers.Add(FloatTensor($"P_l{k}", [1, p.Length], p));

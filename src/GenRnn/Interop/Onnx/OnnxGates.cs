@@ -6,16 +6,22 @@ namespace GenRnn.Interop;
 internal static class OnnxGates
 {
     /// <summary>For each ONNX gate block, the PyTorch block it holds (the cell's GenRnn.Cells.OnnxForm).</summary>
-    public static int[] PyTorchBlockOfOnnxBlock(CellKind cell) =>
-        CellFamilies.For(cell).Onnx is OnnxForm onnx ? [.. onnx.PyTorchBlockOfOnnxBlock] : throw new NotSupportedException($"ONNX has no form of the {cell} cell.");
+    public static int[] PyTorchBlockOfOnnxBlock(CellFamily family) =>
+        family.Onnx is OnnxForm onnx ? [.. onnx.PyTorchBlockOfOnnxBlock] : throw new NotSupportedException($"ONNX has no form of the {family.Kind} cell.");
 
-    /// <summary>PyTorch-ordered row blocks (each <paramref name="hidden"/> rows of <paramref name="columns"/>) in ONNX's order.</summary>
+    /// <summary>
+    /// PyTorch-ordered row blocks (each <paramref name="hidden"/> rows of <paramref name="columns"/>) in ONNX's order; an
+    /// ONNX block of no PyTorch block (-1, CIFG's forget gate) is left as it is (zeros in a new array).
+    /// </summary>
     public static void ToOnnx(ReadOnlySpan<float> pytorch, Span<float> onnx, int[] order, int hidden, int columns)
     {
         int block = hidden * columns;
         for (int j = 0; j < order.Length; j++)
         {
-            pytorch.Slice(order[j] * block, block).CopyTo(onnx.Slice(j * block, block));
+            if (order[j] >= 0)
+            {
+                pytorch.Slice(order[j] * block, block).CopyTo(onnx.Slice(j * block, block));
+            }
         }
     }
 

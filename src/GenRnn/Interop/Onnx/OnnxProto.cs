@@ -123,6 +123,30 @@ internal static class OnnxProto
     public static ProtoWriter IntAttribute(string name, long value)
         => new ProtoWriter().String(AttributeName, name).Varint(AttributeI, value).Varint(AttributeType, TypeInt);
 
+    /// <summary>A list of strings attribute.</summary>
+    public static ProtoWriter StringsAttribute(string name, IEnumerable<string> values)
+    {
+        var attribute = new ProtoWriter().String(AttributeName, name);
+        foreach (string value in values)
+        {
+            attribute.String(AttributeStrings, value);
+        }
+
+        return attribute.Varint(AttributeType, TypeStrings);
+    }
+
+    /// <summary>A list of floats attribute (unpacked, as proto2 writes it).</summary>
+    public static ProtoWriter FloatsAttribute(string name, IEnumerable<float> values)
+    {
+        var attribute = new ProtoWriter().String(AttributeName, name);
+        foreach (float value in values)
+        {
+            attribute.Float(AttributeFloats, value);
+        }
+
+        return attribute.Varint(AttributeType, TypeFloats);
+    }
+
     /// <summary>A string attribute.</summary>
     public static ProtoWriter StringAttribute(string name, string value)
         => new ProtoWriter().String(AttributeName, name).String(AttributeS, value).Varint(AttributeType, TypeString);
