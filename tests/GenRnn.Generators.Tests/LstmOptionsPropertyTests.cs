@@ -1,4 +1,5 @@
 using CsCheck;
+using GenRnn.Testing;
 using Microsoft.CodeAnalysis;
 using Xunit.Abstractions;
 
@@ -17,16 +18,7 @@ public sealed class LstmOptionsPropertyTests(ITestOutputHelper output)
     private static readonly string[] Heads = ["Identity", "Tanh", "Sigmoid", "Softmax"];
 
     /// <summary>Any of the 128 combinations of the seven options, and whether it conflicts.</summary>
-    private static readonly Gen<LstmOptions> AnyOptions = Gen.Int[0, 127].Select(bits => new LstmOptions
-    {
-        InputGate = (bits & 1) == 0,
-        ForgetGate = (bits & 2) == 0,
-        OutputGate = (bits & 4) == 0,
-        CoupledGates = (bits & 8) != 0,
-        Peepholes = (bits & 16) != 0,
-        CellInputActivation = (bits & 32) != 0 ? CellActivation.Identity : CellActivation.Tanh,
-        CellOutputActivation = (bits & 64) != 0 ? CellActivation.Identity : CellActivation.Tanh,
-    });
+    private static readonly Gen<LstmOptions> AnyOptions = Gen.Int[0, LstmOptionCombinations.Count - 1].Select(LstmOptionCombinations.Of);
 
     private static readonly Gen<LstmOptions> ValidOptions = AnyOptions.Where(o => o.Conflict is null);
 

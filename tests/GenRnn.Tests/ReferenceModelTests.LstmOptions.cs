@@ -1,4 +1,5 @@
 using GenRnn.Reference;
+using GenRnn.Testing;
 using Xunit;
 
 namespace GenRnn.Tests;
@@ -8,22 +9,8 @@ namespace GenRnn.Tests;
 public sealed partial class ReferenceModelTests
 {
     /// <summary>Every combination of the seven options, valid or not.</summary>
-    internal static IEnumerable<LstmOptions> AllLstmOptions()
-    {
-        for (int bits = 0; bits < 128; bits++)
-        {
-            yield return new LstmOptions
-            {
-                InputGate = (bits & 1) == 0,
-                ForgetGate = (bits & 2) == 0,
-                OutputGate = (bits & 4) == 0,
-                CoupledGates = (bits & 8) != 0,
-                Peepholes = (bits & 16) != 0,
-                CellInputActivation = (bits & 32) != 0 ? CellActivation.Identity : CellActivation.Tanh,
-                CellOutputActivation = (bits & 64) != 0 ? CellActivation.Identity : CellActivation.Tanh,
-            };
-        }
-    }
+    internal static IEnumerable<LstmOptions> AllLstmOptions() =>
+        Enumerable.Range(0, LstmOptionCombinations.Count).Select(LstmOptionCombinations.Of);
 
     public static TheoryData<int> ValidLstmOptions
     {
