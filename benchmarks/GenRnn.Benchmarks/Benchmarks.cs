@@ -99,6 +99,11 @@ public class TrainingBenchmarks : CaseBenchmark
     [Benchmark(Description = "GenRnn Forward only")]
     public void GeneratedForwardOnly() => Generated.ForwardFromZero();
 
+    // The traced forward alone (the first half of the GenRnn row), so that the backward's share is the difference
+    // of the two rows and the cost of recording the trace is this row against the untraced one.
+    [Benchmark(Description = "GenRnn traced Forward")]
+    public void GeneratedForwardTraced() => Generated.ForwardTraced();
+
     [Benchmark(Description = "Reference")]
     public void ReferenceForwardBackward() => Reference.ForwardBackward();
 }

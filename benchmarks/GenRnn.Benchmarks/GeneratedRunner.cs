@@ -61,6 +61,9 @@ public abstract class GeneratedRunner
 
     /// <summary>From a zero state: a 100-step forward pass with a trace, then BPTT back through it (+= into Gradients).</summary>
     public abstract void ForwardBackward();
+
+    /// <summary>The forward half of <see cref="ForwardBackward"/> alone: from a zero state, 100 steps recording the trace.</summary>
+    public abstract void ForwardTraced();
 }
 
 /// <inheritdoc />
@@ -147,5 +150,12 @@ public sealed class GeneratedRunner<TModel> : GeneratedRunner
         _model.Forward(_inputs, _state, _outputs, _trace);
         Array.Clear(_stateGradient);
         _model.Backward(_trace, _outputGradients, _stateGradient, Span<float>.Empty, _model.Gradients);
+    }
+
+    /// <inheritdoc />
+    public override void ForwardTraced()
+    {
+        Array.Clear(_state);
+        _model.Forward(_inputs, _state, _outputs, _trace);
     }
 }

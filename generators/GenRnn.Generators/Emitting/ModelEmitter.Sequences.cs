@@ -258,7 +258,7 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line(Names.AlignedStack("carry", "StateSize"));
         w.Line("stateGradient.CopyTo(carry);");
-        w.Line($"{Names.Span} scratchSpan = stackalloc float[{scratch}];");
+        w.Line(Names.AlignedStack("scratchSpan", $"{scratch}")); // a GRU's recurrent-product vector is read by whole vectors
         w.Line($"ref float p = ref {MM}.GetArrayDataReference(Parameters);");
         w.Line($"ref float g = ref {MM}.GetReference(gradients);");
         w.Line($"ref float d0 = ref {MM}.GetReference(trace.Data);");

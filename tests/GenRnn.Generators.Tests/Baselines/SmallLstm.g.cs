@@ -271,7 +271,7 @@ partial class SmallLstm : global::GenRnn.IRecurrentModel<SmallLstm>
 
         global::System.Span<float> carry = global::GenRnn.AlignedArray.Slice(stackalloc float[StateSize + global::GenRnn.AlignedArray.Padding], StateSize);
         stateGradient.CopyTo(carry);
-        global::System.Span<float> scratchSpan = stackalloc float[1];
+        global::System.Span<float> scratchSpan = global::GenRnn.AlignedArray.Slice(stackalloc float[1 + global::GenRnn.AlignedArray.Padding], 1);
         ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Parameters);
         ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
         ref float d0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(trace.Data);

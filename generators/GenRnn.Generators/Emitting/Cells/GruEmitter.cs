@@ -59,13 +59,18 @@ internal sealed class GruEmitter : CellFamilyEmitter
     }
 
     /// <inheritdoc/>
+    public override int BackwardScratch(LayerModel m) => m.GateSize;
+
+    /// <inheritdoc/>
     public override void WriteBackwardStep(SourceWriter w, KernelEmitter k, LayerLayout layer, Offset header, Offset stride)
     {
         int h = layer.Model.HiddenSize, gh = layer.Model.GateSize, l = layer.Index;
+        // The recurrent product takes da_r, da_z and da_n r side by side in the scratch (the gates keep da_n for W_ih),
+        // so that dh_prev = W_hh [da_r, da_z, da_n r] is one pass over W_hh: one lane reduction per row instead of
+        // two, dh read and written once, and the alternating row order of sweeping layers continues from step to step.
         w.Line($"ref float aux = ref {At("rec", layer.RecordAux)};");
-        w.Line($"Layer{l}Gradient(ref gates, ref aux, ref hPrev, ref dh);");
-        GemvTransposed(w, k, layer.WeightHh, h, gh, 0, 2 * h, "gates", 0, "dh");
-        GemvTransposed(w, k, layer.WeightHh, h, gh, 2 * h, gh, "aux", 0, "dh");
+        w.Line($"Layer{l}Gradient(ref gates, ref aux, ref hPrev, ref dh, ref scratch);");
+        GemvTransposed(w, k, layer.WeightHh, h, gh, 0, gh, "scratch", 0, "dh");
     }
 
     /// <inheritdoc/>
@@ -88,9 +93,10 @@ internal sealed class GruEmitter : CellFamilyEmitter
     {
         int h = layer.Model.HiddenSize, l = layer.Index;
         w.Line("// da_n = dh (1 - z)(1 - n^2); da_z = dh (h_prev - n) z (1 - z); da_r = da_n hn r (1 - r); da replaces the gates,");
-        w.Line("// and the W_hh n block's gradient da_n r replaces hn in aux; dh_prev starts at dh z");
+        w.Line("// and the W_hh n block's gradient da_n r replaces hn in aux; dRec = [da_r, da_z, da_n r] for dh_prev = W_hh dRec,");
+        w.Line("// which starts at dh z");
         w.Line(Names.MethodImpl);
-        w.Open($"private static void Layer{l}Gradient(ref float gates, ref float aux, ref float hPrev, ref float dh)");
+        w.Open($"private static void Layer{l}Gradient(ref float gates, ref float aux, ref float hPrev, ref float dh, ref float dRec)");
         Loops.Elementwise(w, h, v =>
         {
             w.Line($"var r = {v.Load("gates", "n")};");
@@ -103,7 +109,11 @@ internal sealed class GruEmitter : CellFamilyEmitter
             w.Line(v.Store("gates", "n", "dar"));
             w.Line(v.Store("gates", $"n + {h}", "daz"));
             w.Line(v.Store("gates", $"n + {2 * h}", "dan"));
-            w.Line(v.Store("aux", "n", "dan * r"));
+            w.Line("var danr = dan * r;");
+            w.Line(v.Store("aux", "n", "danr"));
+            w.Line(v.Store("dRec", "n", "dar"));
+            w.Line(v.Store("dRec", $"n + {h}", "daz"));
+            w.Line(v.Store("dRec", $"n + {2 * h}", "danr"));
             w.Line(v.Store("dh", "n", "dhv * z"));
         });
         w.Close();
