@@ -230,6 +230,35 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     private static IEnumerable<Diagnostic> ErrorsInGenerated(GeneratorRun run) =>
         run.OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } t && run.Result.GeneratedTrees.Contains(t));
 
+    [Fact]
+    public void A_described_cell_without_an_emitter_is_not_read()
+    {
+        // MUT1-3 are described (src/GenRnn/Cells/MutFamily.cs) but not emitted yet, and GenRnn has no [Mut1]: a class of
+        // that name written by a user is not a layer attribute, so the generator neither throws nor emits the model.
+        const string Source = """
+            namespace GenRnn
+            {
+                [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
+                public sealed class Mut1Attribute(int inputSize, int hiddenSize) : System.Attribute
+                {
+                    public int InputSize { get; } = inputSize;
+
+                    public int HiddenSize { get; } = hiddenSize;
+                }
+            }
+
+            namespace Test
+            {
+                [GenRnn.RecurrentModel]
+                [GenRnn.Mut1(4, 4)]
+                public partial class M;
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(Source);
+        AssertNoGeneratorFailure(run);
+        Assert.Empty(run.Sources);
+    }
+
     private static void AssertNoGeneratorFailure(GeneratorRun run)
     {
         // CS8784 / CS8785: the generator threw during initialization / generation.

@@ -232,8 +232,10 @@ public sealed partial class ReferenceModelTests
     private static ModelDescription RandomModelDescription(CellKind cell, Activation head, InputKind inputKind)
     {
         int vocabulary = inputKind == InputKind.Embedding ? 6 : 0;
-        int inputs = 3;
-        return ModelDescription.Create($"{cell}-{head}-{inputKind}", vocabulary, vocabulary > 0 ? inputs : 0, [new LayerSpec(cell, inputs, 4), new LayerSpec(cell, 4, 5)], 3, head);
+        // MUT1 and MUT2 add x to a gate elementwise: their layers take as many inputs as they have units.
+        bool square = cell is CellKind.Mut1 or CellKind.Mut2;
+        int inputs = square ? 4 : 3, top = square ? 4 : 5;
+        return ModelDescription.Create($"{cell}-{head}-{inputKind}", vocabulary, vocabulary > 0 ? inputs : 0, [new LayerSpec(cell, inputs, 4), new LayerSpec(cell, 4, top)], 3, head);
     }
 
     /// <summary>Random ids in [0, vocabulary) whose fourth repeats the first, so a row gets two gradients.</summary>

@@ -28,6 +28,13 @@ namespace GenRnn.Cells;
 /// <param name="onnx">How ONNX holds the cell, or null.</param>
 /// <param name="noOnnxReason">Why ONNX cannot hold the cell, when <paramref name="onnx"/> is null.</param>
 /// <param name="lstm">The LSTM options the kind has (LSTM kinds only), which the LSTM's emitter and reference read.</param>
+/// <param name="tensorRows">
+/// The kind's own tensor list, for a cell whose tensors do not stack every gate block in weight_ih, weight_hh and two
+/// biases (MUT1-3: different blocks per tensor, one bias), or null for that standard list.
+/// </param>
+/// <param name="inputEqualsHidden">
+/// Whether the cell adds its input to a gate elementwise (MUT1's tanh(x), MUT2's x), so its input size must be its hidden size.
+/// </param>
 internal sealed class CellFamily(
     CellKind kind,
     string attribute,
@@ -40,7 +47,9 @@ internal sealed class CellFamily(
     bool recurrentWaitsForReset,
     OnnxForm? onnx,
     string? noOnnxReason = null,
-    LstmOptions? lstm = null)
+    LstmOptions? lstm = null,
+    CellTensorRows[]? tensorRows = null,
+    bool inputEqualsHidden = false)
 {
     public CellKind Kind { get; } = kind;
 
@@ -73,6 +82,18 @@ internal sealed class CellFamily(
     /// <summary>The LSTM's options (LSTM kinds only, else null).</summary>
     public LstmOptions? Lstm { get; } = lstm;
 
+    /// <summary>Whether a layer's input size must equal its hidden size (MUT1, MUT2 add x to a gate elementwise).</summary>
+    public bool InputEqualsHidden { get; } = inputEqualsHidden;
+
+    /// <summary>
+    /// Why a layer of <paramref name="inputSize"/> inputs and <paramref name="hiddenSize"/> units cannot be of this
+    /// kind, or null when it can: the one rule the parser reports (GRNN diagnostic) and ModelDescription throws.
+    /// </summary>
+    public string? SizeConflict(int inputSize, int hiddenSize) =>
+        InputEqualsHidden && inputSize != hiddenSize
+            ? $"a {Kind} layer adds its input to a gate elementwise, so its input size ({inputSize}) must equal its hidden size ({hiddenSize})"
+            : null;
+
     /// <summary>The block of the named gate, or -1.</summary>
     public int BlockOf(string gate)
     {
@@ -91,25 +112,65 @@ internal sealed class CellFamily(
     public int StateFloats(int hidden) => HasCellState ? 2 * hidden : hidden;
 
     /// <summary>
-    /// The layer's parameter tensors in buffer order: weight_ih [G·H][I], weight_hh [G·H][H], bias_ih and bias_hh
-    /// [G·H], then the diagonals [H] (PyTorch's names without the _lN suffix).
+    /// The layer's parameter tensors in buffer order (PyTorch's names without the _lN suffix): by default weight_ih
+    /// [G·H][I], weight_hh [G·H][H], bias_ih and bias_hh [G·H], then the diagonals [H]; a kind with its own list
+    /// (<see cref="CellTensorRows"/>) has, for each tensor, H rows per gate block it stacks.
     /// </summary>
     public IReadOnlyList<CellTensor> Tensors(int inputSize, int hiddenSize)
     {
-        int gh = GateCount * hiddenSize;
-        var tensors = new List<CellTensor>
+        var tensors = new List<CellTensor>();
+        if (tensorRows is not null)
         {
-            new("weight_ih", CellTensorRole.InputWeight, gh, inputSize),
-            new("weight_hh", CellTensorRole.RecurrentWeight, gh, hiddenSize),
-            new("bias_ih", CellTensorRole.InputBias, gh, 0),
-            new("bias_hh", CellTensorRole.RecurrentBias, gh, 0),
-        };
+            foreach (CellTensorRows t in tensorRows)
+            {
+                int columns = t.Role switch
+                {
+                    CellTensorRole.InputWeight => inputSize,
+                    CellTensorRole.RecurrentWeight => hiddenSize,
+                    _ => 0,
+                };
+                tensors.Add(new CellTensor(t.Name, t.Role, t.RowBlocks.Count * hiddenSize, columns, t.RowBlocks));
+            }
+        }
+        else
+        {
+            int gh = GateCount * hiddenSize;
+            tensors.Add(new("weight_ih", CellTensorRole.InputWeight, gh, inputSize, GateBlocks));
+            tensors.Add(new("weight_hh", CellTensorRole.RecurrentWeight, gh, hiddenSize, GateBlocks));
+            tensors.Add(new("bias_ih", CellTensorRole.InputBias, gh, 0, GateBlocks));
+            tensors.Add(new("bias_hh", CellTensorRole.RecurrentBias, gh, 0, GateBlocks));
+        }
+
         foreach (string diagonal in Diagonals)
         {
-            tensors.Add(new CellTensor(diagonal, CellTensorRole.Diagonal, hiddenSize, 0));
+            tensors.Add(new CellTensor(diagonal, CellTensorRole.Diagonal, hiddenSize, 0, []));
         }
 
         return tensors;
+    }
+
+    /// <summary>
+    /// For each gate block (in <see cref="GateBlocks"/> order), the first row of its H rows in the tensor
+    /// <paramref name="name"/>, or -1 where the tensor does not stack the block (or the kind has no such tensor).
+    /// </summary>
+    public int[] BlockRows(string name, int inputSize, int hiddenSize)
+    {
+        var rows = new int[GateCount];
+        CellTensor? tensor = null;
+        foreach (CellTensor t in Tensors(inputSize, hiddenSize))
+        {
+            if (t.Name == name)
+            {
+                tensor = t;
+            }
+        }
+
+        for (int b = 0; b < rows.Length; b++)
+        {
+            rows[b] = tensor is null ? -1 : tensor.RowOf(GateBlocks[b], hiddenSize);
+        }
+
+        return rows;
     }
 
     /// <summary>Parameters of a layer: the sum of its tensors' lengths.</summary>
@@ -146,6 +207,22 @@ internal enum CellTensorRole
     InputBias,
     RecurrentBias,
     Diagonal,
+
+    /// <summary>The one bias of a cell that has no separate input and recurrent biases (MUT1-3).</summary>
+    Bias,
+}
+
+/// <summary>One tensor of a kind with its own tensor list: its name, role and the gate blocks it stacks (H rows each).</summary>
+/// <param name="name">PyTorch's name without the _lN suffix.</param>
+/// <param name="role">What it is for; a weight's columns follow from it (input or hidden size).</param>
+/// <param name="rowBlocks">The gate blocks it stacks, in row order (MUT2's weight_ih: z, h).</param>
+internal sealed class CellTensorRows(string name, CellTensorRole role, string[] rowBlocks)
+{
+    public string Name { get; } = name;
+
+    public CellTensorRole Role { get; } = role;
+
+    public IReadOnlyList<string> RowBlocks { get; } = rowBlocks;
 }
 
 /// <summary>One parameter tensor of a recurrent layer.</summary>
@@ -153,8 +230,26 @@ internal enum CellTensorRole
 /// <param name="role">What it is for.</param>
 /// <param name="rows">Rows of a matrix, or the length of a vector.</param>
 /// <param name="columns">Columns of a matrix (stored in blocks of gate rows), or 0 for a vector.</param>
-internal sealed class CellTensor(string name, CellTensorRole role, int rows, int columns)
+/// <param name="rowBlocks">The gate blocks it stacks, H rows each, in row order (empty for a diagonal).</param>
+internal sealed class CellTensor(string name, CellTensorRole role, int rows, int columns, IReadOnlyList<string> rowBlocks)
 {
+    /// <summary>The gate blocks the tensor stacks, in row order.</summary>
+    public IReadOnlyList<string> RowBlocks { get; } = rowBlocks;
+
+    /// <summary>The first of the H rows of <paramref name="block"/>, or -1 when the tensor does not stack it.</summary>
+    public int RowOf(string block, int hiddenSize)
+    {
+        for (int b = 0; b < RowBlocks.Count; b++)
+        {
+            if (RowBlocks[b] == block)
+            {
+                return b * hiddenSize;
+            }
+        }
+
+        return -1;
+    }
+
     public string Name { get; } = name;
 
     public CellTensorRole Role { get; } = role;

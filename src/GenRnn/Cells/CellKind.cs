@@ -3,7 +3,7 @@ namespace GenRnn;
 /// <summary>
 /// The recurrent cells GenRnn generates code for. Exact equations: docs/api.md. Each kind's facts (attribute, gate
 /// blocks, state, tensors, ONNX form, initialisation) and its float64 reference are in its family's file in this
-/// folder (RnnFamily.cs, LstmFamily.cs, GruFamily.cs); docs/design.md says how to add one.
+/// folder (RnnFamily.cs, LstmFamily.cs, GruFamily.cs, MutFamily.cs); docs/design.md says how to add one.
 /// </summary>
 // The generator compiles this file too (GenRnn.Generators.csproj links src/GenRnn/Cells), as an internal type so that a
 // compilation seeing both assemblies has one public GenRnn.CellKind.
@@ -40,4 +40,22 @@ enum CellKind
     /// identity activations, peepholes with absent gates): its <see cref="LstmOptions"/> (LayerSpec.Lstm) say which.
     /// </summary>
     LstmVariant = 7,
+
+    /// <summary>
+    /// MUT1 (Jozefowicz et al. 2015): z = σ(W_xz x + b_z), r = σ(W_xr x + W_hr h + b_r),
+    /// h' = tanh(W_hh (r⊙h) + tanh(x) + b_h)⊙z + h⊙(1 − z); input size = hidden size.
+    /// </summary>
+    Mut1 = 8,
+
+    /// <summary>
+    /// MUT2 (Jozefowicz et al. 2015): z = σ(W_xz x + W_hz h + b_z), r = σ(x + W_hr h + b_r),
+    /// h' = tanh(W_hh (r⊙h) + W_xh x + b_h)⊙z + h⊙(1 − z); input size = hidden size.
+    /// </summary>
+    Mut2 = 9,
+
+    /// <summary>
+    /// MUT3 (Jozefowicz et al. 2015): z = σ(W_xz x + W_hz tanh(h) + b_z), r = σ(W_xr x + W_hr h + b_r),
+    /// h' = tanh(W_hh (r⊙h) + W_xh x + b_h)⊙z + h⊙(1 − z).
+    /// </summary>
+    Mut3 = 10,
 }

@@ -70,6 +70,11 @@ public sealed record ModelDescription(
         {
             // One description per cell: options equal to a named LSTM kind's give that kind, others LstmVariant with them.
             CellFamily family = CellFamilies.For(layers[l].Cell, layers[l].Lstm);
+            if (family.SizeConflict(layers[l].InputSize, layers[l].HiddenSize) is string conflict)
+            {
+                throw new ArgumentException($"Layer {l} of {name}: {conflict}.", nameof(layers));
+            }
+
             var layer = new LayerDescription(family.Kind, layers[l].InputSize, layers[l].HiddenSize, stateOffset, family.Kind == CellKind.LstmVariant ? family.Lstm : null);
             described.Add(layer);
             foreach (CellTensor t in layer.Family.Tensors(layer.InputSize, layer.HiddenSize))

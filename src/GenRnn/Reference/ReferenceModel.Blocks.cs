@@ -1,3 +1,5 @@
+using GenRnn.Cells;
+
 namespace GenRnn.Reference;
 
 // ReferenceModel's building blocks, apart from the sequence loops (ReferenceModel.cs) and the cells (Cells/) so that
@@ -183,6 +185,34 @@ public sealed partial class ReferenceModel
         }
     }
 
+    /// <summary>y[n] += W[row0 + n, :] · x for n &lt; y.Length: a product without a bias (MUT's rows of one tensor).</summary>
+    private void Product(Matrix w, int row0, ReadOnlySpan<double> x, Span<double> y)
+    {
+        double[] p = Parameters;
+        for (int c = 0; c < x.Length; c++)
+        {
+            for (int n = 0; n < y.Length; n++)
+            {
+                y[n] += p[w.At(row0 + n, c)] * x[c];
+            }
+        }
+    }
+
+    /// <summary>dW[row0 + n, c] += dy[n] x[c];  dx[c] += Σ_n W[row0 + n, c] dy[n]: the backward of <see cref="Product"/>.</summary>
+    private void ProductBackward(Matrix w, int row0, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> gradients)
+    {
+        double[] p = Parameters;
+        for (int c = 0; c < x.Length; c++)
+        {
+            for (int n = 0; n < dy.Length; n++)
+            {
+                int at = w.At(row0 + n, c);
+                gradients[at] += dy[n] * x[c];
+                dx[c] += p[at] * dy[n];
+            }
+        }
+    }
+
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     private static ParameterTensor Require(ModelDescription description, string name, params int[] shape)
@@ -257,11 +287,29 @@ public sealed partial class ReferenceModel
             Gates = layer.GateCount;
             HasCellState = layer.HasCellState;
             StateOffset = layer.StateOffset;
-            int gh = Gates * Hidden;
-            WeightIh = Matrix.Of(Require(description, $"weight_ih_l{l}", gh, Input));
-            WeightHh = Matrix.Of(Require(description, $"weight_hh_l{l}", gh, Hidden));
-            BiasIh = Require(description, $"bias_ih_l{l}", gh).Offset;
-            BiasHh = Require(description, $"bias_hh_l{l}", gh).Offset;
+            // Every tensor the cell lists, with its shape; a cell without bias_ih and bias_hh (MUT) has one bias.
+            int ParameterOffset(string name) =>
+                layer.Family.Tensors(Input, Hidden).FirstOrDefault(t => t.Name == name) is CellTensor t
+                    ? Require(description, $"{name}_l{l}", t.IsMatrix ? new[] { t.Rows, t.Columns } : new[] { t.Rows }).Offset
+                    : -1;
+            foreach (CellTensor t in layer.Family.Tensors(Input, Hidden))
+            {
+                ParameterTensor found = Require(description, $"{t.Name}_l{l}", t.IsMatrix ? new[] { t.Rows, t.Columns } : new[] { t.Rows });
+                if (t.Name == "weight_ih")
+                {
+                    WeightIh = Matrix.Of(found);
+                }
+                else if (t.Name == "weight_hh")
+                {
+                    WeightHh = Matrix.Of(found);
+                }
+            }
+
+            BiasIh = ParameterOffset("bias_ih");
+            BiasHh = ParameterOffset("bias_hh");
+            Bias = ParameterOffset("bias");
+            InputRows = layer.Family.BlockRows("weight_ih", Input, Hidden);
+            RecurrentRows = layer.Family.BlockRows("weight_hh", Input, Hidden);
             Reference = ReferenceOf(Cell);
             Lstm = layer.Family.Lstm;
             IReadOnlyList<string> diagonals = layer.Family.Diagonals;
@@ -288,13 +336,24 @@ public sealed partial class ReferenceModel
 
         public int StateOffset { get; }
 
-        public Matrix WeightIh { get; }
+        public Matrix WeightIh { get; } = null!;
 
-        public Matrix WeightHh { get; }
+        public Matrix WeightHh { get; } = null!;
 
+        /// <summary>bias_ih's offset, or -1 (MUT has one bias).</summary>
         public int BiasIh { get; }
 
+        /// <summary>bias_hh's offset, or -1.</summary>
         public int BiasHh { get; }
+
+        /// <summary>The one bias of a cell without bias_ih and bias_hh (MUT), or -1.</summary>
+        public int Bias { get; }
+
+        /// <summary>Per gate block, its first row in weight_ih, or -1 when weight_ih does not stack it.</summary>
+        public int[] InputRows { get; }
+
+        /// <summary>Per gate block, its first row in weight_hh, or -1 when weight_hh does not stack it.</summary>
+        public int[] RecurrentRows { get; }
 
         public int PeepholeI { get; }
 

@@ -89,7 +89,7 @@ internal sealed class LayerRecord
     public LayerRecord(LayerDescription layer)
     {
         int h = layer.HiddenSize;
-        bool gru = layer.Family.RecurrentApart; // the GRUs keep W_hn h + b_hn apart
+        bool gru = layer.Family.RecurrentApart; // the GRUs keep W_hn h + b_hn (or r ⊙ h) apart, MUT r ⊙ h
         X = new double[layer.InputSize];
         HPrev = new double[h];
         CPrev = layer.HasCellState ? new double[h] : [];
@@ -108,11 +108,11 @@ internal sealed class LayerRecord
     /// <summary>[H] the cell state before the step (LSTMs).</summary>
     public double[] CPrev { get; }
 
-    /// <summary>[G*H] the activated gates in PyTorch's order (i,f,g,o / i,g,o / r,z,n / h).</summary>
+    /// <summary>[G*H] the activated gates in PyTorch's order (i,f,g,o / i,g,o / r,z,n / h; MUT z, r, n).</summary>
     public double[] Gates { get; }
 
     /// <summary>
-    /// [H] GRUs: the recurrent input of the candidate, W_hn h + b_hn (reset after), or r ⊙ h (reset before).
+    /// [H] GRUs: the recurrent input of the candidate, W_hn h + b_hn (reset after), or r ⊙ h (reset before); MUT: r ⊙ h.
     /// </summary>
     public double[] HiddenN { get; }
 

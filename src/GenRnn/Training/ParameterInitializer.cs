@@ -157,6 +157,8 @@ public static class ParameterInitializer
                         CellTensorRole.InputBias => TensorRole.InputBias,
                         CellTensorRole.RecurrentBias => TensorRole.RecurrentBias,
                         CellTensorRole.Diagonal => TensorRole.Peephole,
+                        // MUT's one bias: zeros, as the input bias of a cell without a forget block.
+                        CellTensorRole.Bias => TensorRole.InputBias,
                         _ => throw new InvalidOperationException($"The initializer has no rule for a {t.Role} tensor."),
                     };
                 }

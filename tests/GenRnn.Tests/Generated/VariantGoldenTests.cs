@@ -6,7 +6,7 @@ namespace GenRnn.Tests.Generated;
 
 /// <summary>
 /// The generated float32 code against the PyTorch vectors of Golden/pytorch-golden-variants.json, for every case whose
-/// cell GenRnn has (not yet: MUT1-3, bidirectional layers, projection and FGR).
+/// cell GenRnn has (not yet: bidirectional layers, projection and FGR; MUT1-3 by the float64 reference only, not generated yet).
 /// The checks are GoldenTests' own: outputs, final states, loss and every gradient.
 /// </summary>
 public sealed class VariantGoldenTests
@@ -43,6 +43,19 @@ public sealed class VariantGoldenTests
         ["shared-lstm-IDEA-2layers"] = [GoldenTests.RunLayerCase<GatelessTwoLayers>, GoldenTests.RunLayerCase<GatelessTwoLayersW256>, GoldenTests.RunLayerCase<GatelessTwoLayersW32>],
     };
 
+    /// <summary>
+    /// The cases whose cell the float64 reference has but the generator does not emit yet (MUT1-3): checked by the
+    /// reference alone below, and listed apart so that EveryCaseWithACellIsChecked still says what is not generated.
+    /// </summary>
+    private static readonly string[] ReferenceOnlyLayerCases =
+    [
+        "shared-mut1-5x5x7", "shared-mut1-2layers", "shared-mut2-5x5x7", "shared-mut2-2layers",
+        "shared-mut3-5x5x7", "shared-mut3-2layers", "shared-mut3-8x16x6",
+    ];
+
+    /// <summary>The model cases the reference alone checks (MUT2, not generated yet).</summary>
+    private static readonly string[] ReferenceOnlyModelCases = ["shared-mut2-lm", "shared-mut2-clf"];
+
     /// <summary>Each supported model case with its generated model.</summary>
     private static readonly Dictionary<string, Action<GoldenModelCase, GoldenTests.ParameterSource?>> ModelModels = new()
     {
@@ -55,6 +68,12 @@ public sealed class VariantGoldenTests
     public static TheoryData<string> LayerCases => Names(LayerModels.Keys);
 
     public static TheoryData<string> ModelCases => Names(ModelModels.Keys);
+
+    /// <summary>Every layer case with a cell, generated or not: the reference checks them all.</summary>
+    public static TheoryData<string> ReferenceLayerCases => Names(LayerModels.Keys.Concat(ReferenceOnlyLayerCases));
+
+    /// <summary>Every model case with a cell, generated or not.</summary>
+    public static TheoryData<string> ReferenceModelCases => Names(ModelModels.Keys.Concat(ReferenceOnlyModelCases));
 
     [Theory]
     [MemberData(nameof(LayerCases))]
@@ -72,11 +91,11 @@ public sealed class VariantGoldenTests
     public void ModelCaseMatchesPyTorch(string name) => ModelModels[name](GoldenData.Variants.ModelCase(name), null);
 
     [Theory]
-    [MemberData(nameof(LayerCases))]
+    [MemberData(nameof(ReferenceLayerCases))]
     public void ReferenceLayerCaseMatchesPyTorch(string name) => ReferenceModelTests.AssertLayerCase(GoldenData.Variants.LayerCase(name));
 
     [Theory]
-    [MemberData(nameof(ModelCases))]
+    [MemberData(nameof(ReferenceModelCases))]
     public void ReferenceModelCaseMatchesPyTorch(string name) => ReferenceModelTests.AssertModelCaseLogits(GoldenData.Variants.ModelCase(name));
 
     /// <summary>
@@ -87,9 +106,9 @@ public sealed class VariantGoldenTests
     public void EveryCaseWithACellIsChecked()
     {
         string[] withCell = GoldenData.Variants.LayerCases.Where(c => c.Kind is not null && !c.Bidirectional).Select(c => c.Name).Order().ToArray();
-        Assert.Equal(withCell, LayerModels.Keys.Order());
+        Assert.Equal(withCell, LayerModels.Keys.Concat(ReferenceOnlyLayerCases).Order());
         string[] modelsWithCell = GoldenData.Variants.ModelCases.Where(c => c.Kind is not null && !c.Bidirectional).Select(c => c.Name).Order().ToArray();
-        Assert.Equal(modelsWithCell, ModelModels.Keys.Order());
+        Assert.Equal(modelsWithCell, ModelModels.Keys.Concat(ReferenceOnlyModelCases).Order());
         Assert.Equal(53, GoldenData.Variants.LayerCases.Count);
 
         // Every LSTM layer case runs at the three vector widths (512, 256, 32).

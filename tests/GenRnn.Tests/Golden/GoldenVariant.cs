@@ -66,10 +66,15 @@ public static class GoldenVariant
 {
     /// <summary>
     /// The GenRnn kind of a case's <paramref name="cell"/> name with its <paramref name="options"/>, or null when GenRnn
-    /// has no such cell yet (MUT1-3, the LSTM options other than those of an existing kind).
+    /// has no such cell yet (the LSTM options GenRnn does not have: FGR, projection).
     /// </summary>
     public static CellKind? Kind(string cell, GoldenLstmOptions? options) =>
         cell == "lstm" && options is not null ? options.Kind
-        : cell is "mut1" or "mut2" or "mut3" ? null
-        : GoldenData.ParseCell(cell);
+        : cell switch
+        {
+            "mut1" => CellKind.Mut1,
+            "mut2" => CellKind.Mut2,
+            "mut3" => CellKind.Mut3,
+            _ => GoldenData.ParseCell(cell),
+        };
 }

@@ -118,6 +118,14 @@ public sealed class ModelDeclarationTests : IDisposable
         SafeTensors.Write(five, [new NamedTensor("weight_ih_l0", [10, 3], new float[30]), new NamedTensor("weight_hh_l0", [10, 2], new float[20])]);
         Assert.Contains("stacks 5 gate blocks", Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromSafeTensors(five)).Message);
 
+        // A MUT layer's one bias tells it apart from the two-gate LSTM (MUT1) and the GRU (MUT3) its weights look like.
+        foreach ((string name, int ihRows, int hhRows, string kind) in new[] { ("mut1", 8, 8, "MUT1"), ("mut2", 8, 12, "MUT2"), ("mut3", 12, 12, "MUT3") })
+        {
+            string mut = Path.Combine(_folder, $"{name}.safetensors");
+            SafeTensors.Write(mut, [new NamedTensor("weight_ih_l0", [ihRows, 4], new float[ihRows * 4]), new NamedTensor("weight_hh_l0", [hhRows, 4], new float[hhRows * 4]), new NamedTensor("bias_l0", [12], new float[12])]);
+            Assert.Contains($"layer 0 is a {kind} layer", Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromSafeTensors(mut)).Message);
+        }
+
         string junk = Path.Combine(_folder, "junk.onnx");
         File.WriteAllBytes(junk, [1, 2, 3]);
         Assert.Throws<InvalidDataException>(() => ModelDeclaration.FromOnnx(junk));

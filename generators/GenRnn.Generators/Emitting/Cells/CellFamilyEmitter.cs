@@ -20,6 +20,9 @@ internal abstract partial class CellFamilyEmitter
     public static CellFamilyEmitter For(CellKind cell) =>
         s_table!.TryGetValue(cell, out CellFamilyEmitter? emitter) ? emitter : throw Names.UnknownCell(cell);
 
+    /// <summary>Whether some family's emitter writes <paramref name="cell"/>.</summary>
+    public static bool Emits(CellKind cell) => s_table!.ContainsKey(cell);
+
     /// <summary>Makes <paramref name="emitter"/> the one of <paramref name="kinds"/> and returns it.</summary>
     private static CellFamilyEmitter Register(CellFamilyEmitter emitter, params CellKind[] kinds)
     {

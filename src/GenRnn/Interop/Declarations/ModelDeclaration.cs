@@ -105,6 +105,11 @@ public static class ModelDeclaration
             int[] hh = byName.GetValueOrDefault($"{prefix}weight_hh_l{l}")
                 ?? throw new InvalidDataException($"'{source}' has {prefix}weight_ih_l{l} but no {prefix}weight_hh_l{l}.");
             int hidden = hh[1], gates = hh[0] / hidden, input = ih[1];
+            if (byName.ContainsKey($"{prefix}bias_l{l}") && !byName.ContainsKey($"{prefix}bias_ih_l{l}"))
+            {
+                throw MutLayer(source, prefix, l, ih, hh);
+            }
+
             if (ih.Length != 2 || hh.Length != 2 || hh[0] % hidden != 0 || ih[0] != hh[0])
             {
                 throw new InvalidDataException($"'{source}': layer {l}'s weights {Shape(ih)} and {Shape(hh)} are not [G*H, I] and [G*H, H].");
@@ -160,6 +165,27 @@ public static class ModelDeclaration
         }
 
         return Render(source, prefix, [.. layers], className, notes, extras, head);
+    }
+
+    // One bias per gate (bias_lN, no bias_ih_lN) is a MUT layer (VARIANTS.md), told apart by its weights' blocks: MUT1
+    // (z, r) and (r, h), MUT2 (z, h) and (z, r, h), MUT3 (z, r, h) twice. Its description and float64 reference exist,
+    // but no attribute declares it yet, so the tool says what the layer is rather than write a declaration that would
+    // not compile, or mistake MUT1 for a two-gate LSTM and MUT3 for a GRU.
+    private static InvalidDataException MutLayer(string source, string prefix, int l, int[] ih, int[] hh)
+    {
+        int h = hh.Length == 2 ? hh[1] : 0;
+        string? kind = ih.Length == 2 && hh.Length == 2 && h > 0 && ih[0] % h == 0 && hh[0] % h == 0
+            ? (ih[0] / h, hh[0] / h) switch
+            {
+                (2, 2) => "Mut1",
+                (2, 3) => "Mut2",
+                (3, 3) => "Mut3",
+                _ => null,
+            }
+            : null;
+        return new InvalidDataException(kind is null
+            ? $"'{source}': layer {l} has one bias ({prefix}bias_l{l}) and weights {Shape(ih)} and {Shape(hh)}, which no GenRnn cell has (a MUT layer's are [2H or 3H, I] and [2H or 3H, H])."
+            : $"'{source}': layer {l} is a {kind.ToUpperInvariant()} layer (one bias {prefix}bias_l{l}, weights {Shape(ih)} and {Shape(hh)}; Jozefowicz et al. 2015): GenRnn describes it (CellKind.{kind}) and its float64 ReferenceModel runs it, but the generator has no attribute for it yet, so no declaration is written.");
     }
 
     // The options of an LSTM layer of fewer than four blocks with peepholes: which peepholes it has tells which gates
