@@ -5,8 +5,8 @@ using SeedTour.Experiments;
 namespace SeedTour;
 
 /// <summary>
-/// The seed tour: four classic recurrent-network experiments trained with GenRnn on data generated on the fly, a
-/// summary table, loss curves as PNGs, and a streaming run of a small LSTM.
+/// The seed tour: four classic recurrent-network experiments and the LSTM variants of Greff et al., trained with
+/// GenRnn on data generated on the fly, a summary table, loss curves as PNGs, and a streaming run of a small LSTM.
 /// </summary>
 public static class Program
 {

@@ -130,11 +130,12 @@ public static class Variants
     public static string Greff(string name) => name switch
     {
         "V" => "baseline",
-        "NFG" or "NOAF" => "clearly worse than V",
-        "NIG" or "NOG" or "NIAF" => "somewhat worse",
+        "NFG" or "NOAF" => "clearly worse",
+        "NIG" or "NOG" or "NIAF" => "worse on some data sets",
         "NP" or "CIFG" => "about V",
-        "IDEA" => "fails the long lag",
-        "GRU" => "about V (Chung et al. 2014)",
+        "FGR" => "about V, worse on music",
+        "IDEA" => "not in Greff; c only grows, so a stream saturates it",
+        "GRU" => "not in Greff; about V (Chung et al. 2014)",
         _ => "",
     };
 
