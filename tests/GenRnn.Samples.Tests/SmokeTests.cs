@@ -120,7 +120,7 @@ public class SmokeTests
         try
         {
             Assert.Equal(0, SeedTour.Program.Main(["--quick", "--out", folder]));
-            foreach (string name in new[] { "parity", "adding", "exploding", "reber" })
+            foreach (string name in new[] { "parity", "adding", "exploding", "reber", "variants" })
             {
                 Assert.True(new FileInfo(Path.Combine(folder, $"{name}.png")).Length > 1000, name);
             }
