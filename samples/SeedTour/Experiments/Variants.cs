@@ -121,9 +121,9 @@ public static class Variants
         VariantSpec.NotYet("FGR", "full gate recurrence", "[Lstm] has no gate-recurrence option yet"),
         VariantSpec.Of<VariantIdea>("IDEA", "the LSTM idea: no gates"),
         VariantSpec.Of<VariantGru>("GRU", "gated recurrent unit"),
-        VariantSpec.NotYet("MUT1", "Jozefowicz et al. 2015", "no MUT cell yet"),
-        VariantSpec.NotYet("MUT2", "Jozefowicz et al. 2015", "no MUT cell yet"),
-        VariantSpec.NotYet("MUT3", "Jozefowicz et al. 2015", "no MUT cell yet"),
+        VariantSpec.NotYet("MUT1", "Jozefowicz et al. 2015", "the generator has no MUT cell yet (only the float64 reference has)"),
+        VariantSpec.NotYet("MUT2", "Jozefowicz et al. 2015", "the generator has no MUT cell yet (only the float64 reference has)"),
+        VariantSpec.NotYet("MUT3", "Jozefowicz et al. 2015", "the generator has no MUT cell yet (only the float64 reference has)"),
     ];
 
     /// <summary>What Greff et al. found for a variant (speech, handwriting and music, tuned per variant), or the literature for the others.</summary>
