@@ -156,14 +156,8 @@ public static class Reber
         where TModel : class, IRecurrentModel<TModel>
     {
         long steps = 0, right = 0, perfect = 0;
-        var state = new float[TModel.StateSize];
-        var outputs = new float[64 * TModel.OutputSize];
-        foreach (var (symbols, allowed) in strings)
+        ForEachString(model, strings, (symbols, allowed, outputs, n) =>
         {
-            Array.Clear(state);
-            int n = symbols.Length - 1;
-            if (outputs.Length < n * TModel.OutputSize) outputs = new float[n * TModel.OutputSize];
-            model.Forward(symbols.AsSpan(0, n), state, outputs.AsSpan(0, n * TModel.OutputSize));
             bool all = true;
             for (int t = 0; t < n; t++)
             {
@@ -175,9 +169,28 @@ public static class Reber
 
             steps += n;
             perfect += all ? 1 : 0;
-        }
+        });
 
         return ((double)right / steps, (double)perfect / strings.Count);
+    }
+
+    /// <summary>
+    /// Runs each string from a zero state, all but its last symbol, and hands <paramref name="visit"/> the string, its
+    /// allowed-symbol masks, the outputs (OutputSize floats per step, reused between strings) and its step count n.
+    /// </summary>
+    public static void ForEachString<TModel>(TModel model, IReadOnlyList<(int[] Symbols, int[] Allowed)> strings, Action<int[], int[], float[], int> visit)
+        where TModel : class, IRecurrentModel<TModel>
+    {
+        var state = new float[TModel.StateSize];
+        var outputs = new float[64 * TModel.OutputSize];
+        foreach (var (symbols, allowed) in strings)
+        {
+            Array.Clear(state);
+            int n = symbols.Length - 1;
+            if (outputs.Length < n * TModel.OutputSize) outputs = new float[n * TModel.OutputSize];
+            model.Forward(symbols.AsSpan(0, n), state, outputs.AsSpan(0, n * TModel.OutputSize));
+            visit(symbols, allowed, outputs, n);
+        }
     }
 
     /// <summary>

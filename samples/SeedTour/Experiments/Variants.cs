@@ -218,14 +218,8 @@ public static class Variants
     {
         long perfect = 0, recalled = 0, steps = 0;
         double crossEntropy = 0;
-        var state = new float[TModel.StateSize];
-        var outputs = new float[64 * TModel.OutputSize];
-        foreach (var (symbols, allowed) in strings)
+        Reber.ForEachString(model, strings, (symbols, allowed, outputs, n) =>
         {
-            Array.Clear(state);
-            int n = symbols.Length - 1;
-            if (outputs.Length < n * TModel.OutputSize) outputs = new float[n * TModel.OutputSize];
-            model.Forward(symbols.AsSpan(0, n), state, outputs.AsSpan(0, n * TModel.OutputSize));
             bool all = true;
             for (int t = 0; t < n; t++)
             {
@@ -241,7 +235,7 @@ public static class Variants
 
             steps += n;
             perfect += all ? 1 : 0;
-        }
+        });
 
         return ((double)perfect / strings.Count, (double)recalled / strings.Count, crossEntropy / steps);
     }
