@@ -44,13 +44,13 @@ public static class DemoModel
             BatchSize = 16,
             Epochs = Math.Max(1, epochs),
             Seed = 1,
-            Clip = GradientClip.ByNorm(1f),
+            Clip = GradientClip.ByNorm(1),
             OnProgress = p =>
             {
                 if (p.EndOfEpoch) onEpoch?.Invoke(p.EpochsCompleted, p.Loss);
             },
         };
-        using var trainer = new Trainer<AmpLstm40>(model, new Adam(AmpLstm40.ParameterCount, 1e-2f), options);
+        using var trainer = new Trainer<AmpLstm40>(model, new Adam(AmpLstm40.ParameterCount, 1e-2), options);
         double before = trainer.Evaluate(test).Loss;
         if (epochs > 0)
         {

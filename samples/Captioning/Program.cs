@@ -144,8 +144,8 @@ public sealed class CaptionModel
             _encoder.Backward(_encoderTrace, default, _stateGradient, default, _encoder.Gradients);
         }
 
-        GradientClipping.ByNorm(_encoder.Gradients, 5f);
-        GradientClipping.ByNorm(_decoder.Gradients, 5f);
+        GradientClipping.ByNorm(_encoder.Gradients, 5);
+        GradientClipping.ByNorm(_decoder.Gradients, 5);
         _encoderOptimizer.Step(_encoder.Parameters, _encoder.Gradients);
         _decoderOptimizer.Step(_decoder.Parameters, _decoder.Gradients);
         return loss / batch.Count;

@@ -92,7 +92,7 @@ public static class Program
             BatchSize = streams,
             Epochs = epochs,
             Shuffle = false,
-            Clip = GradientClip.ByNorm(5f),
+            Clip = GradientClip.ByNorm(5),
             EarlyStoppingPatience = 3, // the best epoch's parameters are restored
 
             CheckpointPath = checkpoint,
@@ -103,7 +103,7 @@ public static class Program
                 AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Generate(model, "public ", 160, temperature, sampling).ReplaceLineEndings(" / "))}[/]");
             },
         };
-        using var trainer = new Trainer<CharLstm>(model, new Adam(CharLstm.ParameterCount, 3e-3f), options);
+        using var trainer = new Trainer<CharLstm>(model, new Adam(CharLstm.ParameterCount, 3e-3), options);
         if (resumeOption.Value && File.Exists(checkpoint))
         {
             trainer.LoadCheckpoint(checkpoint);

@@ -120,7 +120,7 @@ public static class Program
                     Scenario = Scenario.ManyToOne,
                     BatchSize = 32,
                     Epochs = epochs,
-                    Clip = GradientClip.ByNorm(1f),
+                    Clip = GradientClip.ByNorm(1),
                     EarlyStoppingPatience = 3, // on the validation loss; the best parameters are restored
                     OnProgress = p =>
                     {
@@ -128,7 +128,7 @@ public static class Program
                         task.Description = $"{name} [grey]loss {p.Loss:F3}, validation {p.ValidationLoss:F3}[/]";
                     },
                 };
-                using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 3e-3f), options);
+                using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 3e-3), options);
                 report = trainer.Fit(train, valid.Count > 0 ? valid : null);
                 task.Value = task.MaxValue;
                 accuracy = test.Count > 0 ? trainer.Evaluate(test).Accuracy : double.NaN;

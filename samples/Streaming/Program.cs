@@ -155,8 +155,8 @@ public static class Program
         }
 
         List<Sample> test = Enumerable.Range(0, 32).Select(_ => Chunk()).ToList();
-        var options = new TrainerOptions { Loss = LossKind.MeanSquaredError, Scenario = Scenario.ManyToMany, Clip = GradientClip.ByNorm(1f) };
-        using var trainer = new Trainer<AmpLstm16>(model, new Adam(AmpLstm16.ParameterCount, 1e-2f), options);
+        var options = new TrainerOptions { Loss = LossKind.MeanSquaredError, Scenario = Scenario.ManyToMany, Clip = GradientClip.ByNorm(1) };
+        using var trainer = new Trainer<AmpLstm16>(model, new Adam(AmpLstm16.ParameterCount, 1e-2), options);
         double before = trainer.Evaluate(test).Loss;
         var batch = new List<Sample>();
         for (int u = 0; u < updates; u++)

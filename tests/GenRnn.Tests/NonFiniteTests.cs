@@ -88,7 +88,7 @@ public sealed class NonFiniteTests : IDisposable
     {
         const int n = 11;
         float[] parameters = TestData.Uniform(n, 6);
-        var adam = new Adam(n, 0.01f);
+        var adam = new Adam(n, 0.01);
         adam.Step(parameters, TestData.Uniform(n, 7));
         float[] saved = (float[])parameters.Clone();
         saved[3] = bad;
@@ -97,13 +97,13 @@ public sealed class NonFiniteTests : IDisposable
 
         float[] destination = TestData.Uniform(n, 8);
         float[] before = (float[])destination.Clone();
-        var fresh = new Adam(n, 0.5f);
+        var fresh = new Adam(n, 0.5);
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, "Tests.Model", destination, fresh));
         Assert.Contains("non-finite parameter", e.Message);
         Assert.Contains("index 3", e.Message);
         Assert.Equal(before, destination);
         Assert.Equal(0, fresh.StepCount);
-        Assert.Equal(0.5f, fresh.LearningRate);
+        Assert.Equal(0.5, fresh.LearningRate);
 
         // The optimizer's buffers: the same policy (ImportState: ArgumentException; the checkpoint: InvalidDataException).
         OptimizerState state = adam.ExportState();
@@ -186,7 +186,7 @@ public sealed class NonFiniteTests : IDisposable
         Sample[] sines = ScenarioTests.SineSamples(6, seed: 12).ToArray();
         var model = NewModel<NextSine>(13);
         int[] before = Bits.Of(model.Parameters);
-        var optimizer = new Adam(NextSine.ParameterCount, 0.01f);
+        var optimizer = new Adam(NextSine.ParameterCount, 0.01);
         using var trainer = new Trainer<NextSine>(model, optimizer, new TrainerOptions { Loss = LossKind.MeanSquaredError, Epochs = 1 });
         foreach ((Sample bad, string fragment) in new[]
         {

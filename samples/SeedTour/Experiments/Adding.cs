@@ -92,8 +92,8 @@ public static class Adding
     {
         var watch = Stopwatch.StartNew();
         TModel model = Experiments.Run.NewModel<TModel>(seed);
-        var options = new TrainerOptions { Loss = LossKind.MeanSquaredError, Scenario = Scenario.ManyToOne, Clip = GradientClip.ByNorm(1f), Seed = seed };
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), options);
+        var options = new TrainerOptions { Loss = LossKind.MeanSquaredError, Scenario = Scenario.ManyToOne, Clip = GradientClip.ByNorm(1), Seed = seed };
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2), options);
         IRunProgress bar = progress.Begin($"Adding: {name}", updates);
         var random = new Random(seed);
         var x = new List<double>();

@@ -15,7 +15,7 @@ namespace SeedTour.Experiments;
 public sealed record ExplodingRun(string Setting, bool Diverged, long Updates, double FirstLoss, double LastLoss, double MaxLoss, double MaxGradientNorm);
 
 /// <summary>The exploding-gradient experiment's outcome.</summary>
-public sealed record ExplodingResult(ExplodingRun Unclipped, ExplodingRun Clipped, IReadOnlyList<LossCurve> Curves, int Lag, float Scale, float ClipNorm, double Seconds) : IExperimentResult
+public sealed record ExplodingResult(ExplodingRun Unclipped, ExplodingRun Clipped, IReadOnlyList<LossCurve> Curves, int Lag, float Scale, double ClipNorm, double Seconds) : IExperimentResult
 {
     /// <inheritdoc/>
     public string Name => "exploding";
@@ -44,7 +44,8 @@ public static class Exploding
     public static ExplodingResult Run(TourSize size, ITourProgress progress, int seed = 1)
     {
         var watch = Stopwatch.StartNew();
-        const float scale = 2f, clipNorm = 1f, learningRate = 0.1f;
+        const float scale = 2f;
+        const double clipNorm = 1, learningRate = 0.1;
         (int lag, int updates) = size switch
         {
             TourSize.Full => (50, 1000),
@@ -56,7 +57,7 @@ public static class Exploding
         return new ExplodingResult(unclipped, clipped, [a, b], lag, scale, clipNorm, watch.Elapsed.TotalSeconds);
     }
 
-    private static (ExplodingRun, LossCurve) Train(string setting, GradientClip clip, int lag, int updates, float scale, float learningRate, ITourProgress progress, int seed)
+    private static (ExplodingRun, LossCurve) Train(string setting, GradientClip clip, int lag, int updates, float scale, double learningRate, ITourProgress progress, int seed)
     {
         ExplodingRnn model = Experiments.Run.NewModel<ExplodingRnn>(seed);
         ParameterTensor recurrent = ExplodingRnn.Description.Find("weight_hh_l0")!;

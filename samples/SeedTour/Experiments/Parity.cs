@@ -113,10 +113,10 @@ public static class Parity
             BatchSize = 32,
             Epochs = epochs,
             Seed = seed,
-            Clip = GradientClip.ByNorm(1f),
+            Clip = GradientClip.ByNorm(1),
             OnProgress = p => bar.Report(p.EpochsCompleted, p.Loss),
         };
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), options);
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2), options);
         TrainingReport report = trainer.Fit(training);
         double a = trainer.Evaluate(heldOut).Accuracy, b = trainer.Evaluate(doubled).Accuracy, c = trainer.Evaluate(fiveTimes).Accuracy;
         bar.Finish($"{Experiments.Run.Percent(a)} / {Experiments.Run.Percent(b)} / {Experiments.Run.Percent(c)}");

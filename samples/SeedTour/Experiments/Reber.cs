@@ -236,10 +236,10 @@ public static class Reber
             TruncatedSteps = truncated,
             Epochs = epochs,
             Seed = seed,
-            Clip = GradientClip.ByNorm(1f),
+            Clip = GradientClip.ByNorm(1),
             OnProgress = p => bar.Report(p.EpochsCompleted, p.Loss),
         };
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), options);
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2), options);
         TrainingReport report = trainer.Fit(training);
         double steps, strings;
         if (truncated > 0)

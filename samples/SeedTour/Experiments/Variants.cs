@@ -181,14 +181,14 @@ public static class Variants
             TruncatedSteps = continual ? 50 : 0,
             Epochs = task.Epochs,
             Seed = seed,
-            Clip = GradientClip.ByNorm(1f),
+            Clip = GradientClip.ByNorm(1),
             OnProgress = p => bar.Report(epochsBefore + p.EpochsCompleted, p.Loss),
         };
 
         // Strings from a zero state.
         TModel model = Experiments.Run.NewModel<TModel>(seed);
         TrainingReport report;
-        using (var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2f), Options(0, continual: false)))
+        using (var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-2), Options(0, continual: false)))
         {
             report = trainer.Fit(task.Training);
         }
@@ -197,7 +197,7 @@ public static class Variants
 
         // Continual: streams, truncated BPTT, the state carried across chunks and never reset in the test.
         TModel streaming = Experiments.Run.NewModel<TModel>(seed);
-        using (var trainer = new Trainer<TModel>(streaming, new Adam(TModel.ParameterCount, 1e-2f), Options(task.Epochs, continual: true)))
+        using (var trainer = new Trainer<TModel>(streaming, new Adam(TModel.ParameterCount, 1e-2), Options(task.Epochs, continual: true)))
         {
             trainer.Fit(task.Streams);
         }

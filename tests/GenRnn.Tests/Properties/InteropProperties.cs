@@ -78,7 +78,7 @@ public sealed class InteropProperties
     {
         // A checkpoint carries a CRC: unlike a weight file, no damaged checkpoint may load at all.
         var source = Seeded<RnnGruSigmoid>(7);
-        var adam = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.01f);
+        var adam = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.01);
         adam.Step(source.Parameters, Enumerable.Range(0, RnnGruSigmoid.ParameterCount).Select(i => (float)Math.Sin(i)).ToArray());
         string path = Path.Combine(Path.GetTempPath(), $"genrnn-property-{Guid.NewGuid():N}.ckpt");
         string damagedPath = path + ".damaged";
@@ -87,7 +87,7 @@ public sealed class InteropProperties
             Checkpoint.Save(path, source, adam, new TrainingPosition(3, 42, 1));
             byte[] file = File.ReadAllBytes(path);
             var target = Seeded<RnnGruSigmoid>(8);
-            var resumed = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.02f);
+            var resumed = new Adam(RnnGruSigmoid.ParameterCount, learningRate: 0.02);
             float[] before = target.Parameters.ToArray();
             OptimizerState optimizerBefore = resumed.ExportState();
             Gen.OneOf<byte[]>(Truncations(file), Changes(file)).Sample(bytes =>

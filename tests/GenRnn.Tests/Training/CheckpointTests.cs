@@ -17,7 +17,7 @@ public sealed class CheckpointTests : IDisposable
 
     private static Adam TrainedAdam(float[] parameters, int steps = 3)
     {
-        var adam = new Adam(N, 0.02f, amsGrad: true);
+        var adam = new Adam(N, 0.02, amsGrad: true);
         for (int t = 0; t < steps; t++)
         {
             adam.Step(parameters, TestData.Uniform(N, 100 + t));
@@ -62,7 +62,7 @@ public sealed class CheckpointTests : IDisposable
     {
         (string path, float[] saved, Adam adam, TrainingPosition position) = SaveOne();
         float[] p = new float[N];
-        var resumed = new Adam(N, 0.5f, amsGrad: true);
+        var resumed = new Adam(N, 0.5, amsGrad: true);
         TrainingPosition loaded = Checkpoint.Load(path, Model, p, resumed);
 
         Assert.Equal(saved, p);
@@ -96,6 +96,77 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(Model, Encoding.UTF8.GetString(file, 24, Model.Length));
         Assert.Equal(N, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(24 + Model.Length)));
         Assert.Equal(saved[0], BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(28 + Model.Length)));
+    }
+
+    [Fact]
+    public void A_version_1_file_with_a_float32_learning_rate_still_loads()
+    {
+        // Version 1, written before learning rates became double, is version 2 with the rate stored as a float32.
+        float[] saved = TestData.Uniform(N, 1);
+        Adam adam = TrainedAdam(saved);
+        adam.LearningRate = 0.03f;
+        OptimizerState state = adam.ExportState();
+        var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            void WriteString(string s)
+            {
+                w.Write(Encoding.UTF8.GetByteCount(s));
+                w.Write(Encoding.UTF8.GetBytes(s));
+            }
+
+            void WriteFloats(float[] values)
+            {
+                w.Write(values.Length);
+                foreach (float v in values) w.Write(v);
+            }
+
+            WriteString(Model);
+            WriteFloats(saved);
+            w.Write(3); // epoch
+            w.Write(17L); // step
+            w.Write(42); // seed
+            w.Write(1); // random state
+            w.Write(-5);
+            w.Write((byte)1);
+            WriteString(state.Kind);
+            w.Write(state.StepCount);
+            w.Write((float)state.LearningRate);
+            w.Write(state.Buffers.Count);
+            foreach (NamedTensor b in state.Buffers)
+            {
+                WriteString(b.Name);
+                WriteFloats(b.Data);
+            }
+        }
+
+        byte[] body = payload.ToArray();
+        byte[] file = new byte[20 + body.Length + 4];
+        "GENRNNCK"u8.CopyTo(file);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(8), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(12), body.Length);
+        body.CopyTo(file, 20);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), BitwiseCrc32(file.AsSpan(0, file.Length - 4)));
+        string path = PathOf("version1.ckpt");
+        File.WriteAllBytes(path, file);
+
+        float[] p = new float[N];
+        var resumed = new Adam(N, 0.5, amsGrad: true);
+        TrainingPosition position = Checkpoint.Load(path, Model, p, resumed);
+        Assert.Equal(saved, p);
+        Assert.Equal((double)0.03f, resumed.LearningRate);
+        AssertSameState(state, resumed.ExportState());
+        Assert.Equal((3, 17L, 42), (position.Epoch, position.Step, position.Seed));
+        Assert.Equal(new[] { -5 }, position.RandomState);
+    }
+
+    [Fact]
+    public void The_learning_rate_round_trips_as_a_double()
+    {
+        (string path, _, Adam adam, _) = SaveOne();
+        adam.LearningRate = 0.1; // not a float value
+        Checkpoint.Save(path, Model, new float[N], adam, new TrainingPosition(0, 0, 0));
+        Assert.Equal(0.1, Checkpoint.Read(path).Optimizer!.LearningRate);
     }
 
     [Fact]
@@ -244,7 +315,7 @@ public sealed class CheckpointTests : IDisposable
         (float[] p, _, _) = Destination();
         float[] copy = (float[])p.Clone();
 
-        var sgd = new Sgd(N, 0.1f, momentum: 0.9);
+        var sgd = new Sgd(N, 0.1, momentum: 0.9);
         OptimizerState sgdBefore = sgd.ExportState();
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, Model, p, sgd));
         Assert.IsType<ArgumentException>(e.InnerException);
@@ -313,7 +384,7 @@ public sealed class CheckpointTests : IDisposable
     {
         public int ParameterCount => N;
 
-        public float LearningRate { get; set; }
+        public double LearningRate { get; set; }
 
         public long StepCount => 0;
 

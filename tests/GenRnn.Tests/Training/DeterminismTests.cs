@@ -12,8 +12,8 @@ public sealed class DeterminismTests
     private static (int[] Parameters, TrainingReport Report) Fit(int threads, int seed)
     {
         var model = NewModel<CountModThree>(1);
-        var options = new TrainerOptions { Threads = threads, BatchSize = 16, Epochs = 3, Seed = seed, Clip = GradientClip.ByNorm(1f), Schedule = LearningRateSchedule.Cosine() };
-        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01f), options);
+        var options = new TrainerOptions { Threads = threads, BatchSize = 16, Epochs = 3, Seed = seed, Clip = GradientClip.ByNorm(1), Schedule = LearningRateSchedule.Cosine() };
+        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01), options);
         TrainingReport report = trainer.Fit(Data);
         return (Bits.Of(model.Parameters), report);
     }
@@ -56,7 +56,7 @@ public sealed class DeterminismTests
         (double loss, float[] gradients) Batch(int n)
         {
             var model = NewModel<CountModThree>(2);
-            using var trainer = new Trainer<CountModThree>(model, new Sgd(CountModThree.ParameterCount, 0f), new TrainerOptions { Threads = n });
+            using var trainer = new Trainer<CountModThree>(model, new Sgd(CountModThree.ParameterCount, 0), new TrainerOptions { Threads = n });
             double loss = trainer.TrainBatch(batch);
             return (loss, model.Gradients.ToArray()); // the summed gradients stay in the model's buffer
         }

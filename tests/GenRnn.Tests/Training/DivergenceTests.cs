@@ -20,7 +20,7 @@ public sealed class DivergenceTests
     {
         // Plain SGD at 100 on a regression: the outputs grow until the loss or gradient overflows.
         var model = NewModel<NextSine>(1);
-        using var trainer = new Trainer<NextSine>(model, new Sgd(NextSine.ParameterCount, 100f), new TrainerOptions { Loss = LossKind.MeanSquaredError });
+        using var trainer = new Trainer<NextSine>(model, new Sgd(NextSine.ParameterCount, 100), new TrainerOptions { Loss = LossKind.MeanSquaredError });
         int[] before = [];
         int calls = 0;
         Assert.Throws<TrainingDivergedException>(() =>
@@ -60,7 +60,7 @@ public sealed class DivergenceTests
         Sample[] batch = [.. Sines[..3], Sines[3] with { Inputs = [.. Sines[3].Inputs![..5], float.NaN, .. Sines[3].Inputs![6..]] }];
         var model = NewModel<NextSine>(3);
         int[] before = Bits.Of(model.Parameters);
-        using var trainer = new Trainer<NextSine>(model, new Adam(NextSine.ParameterCount, 0.01f), new TrainerOptions { Loss = LossKind.MeanSquaredError, Threads = threads });
+        using var trainer = new Trainer<NextSine>(model, new Adam(NextSine.ParameterCount, 0.01), new TrainerOptions { Loss = LossKind.MeanSquaredError, Threads = threads });
         var e = Assert.Throws<ArgumentException>(() => trainer.TrainBatch(batch));
         Assert.Contains("Sample 3: Inputs[5] is NaN", e.Message);
         AssertFiniteAndEqual(before, model.Parameters);
@@ -75,7 +75,7 @@ public sealed class DivergenceTests
     {
         // Plain SGD at 100 on a regression, as above, through Fit.
         var model = NewModel<NextSine>(4);
-        using var trainer = new Trainer<NextSine>(model, new Sgd(NextSine.ParameterCount, 100f), new TrainerOptions { Loss = LossKind.MeanSquaredError, BatchSize = 3, Epochs = 1000 });
+        using var trainer = new Trainer<NextSine>(model, new Sgd(NextSine.ParameterCount, 100), new TrainerOptions { Loss = LossKind.MeanSquaredError, BatchSize = 3, Epochs = 1000 });
         Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Sines));
         Assert.All(model.Parameters, p => Assert.True(float.IsFinite(p)));
     }
@@ -87,8 +87,8 @@ public sealed class DivergenceTests
     {
         var encoder = NewModel<ReverseEncoder>(5);
         var decoder = NewModel<ReverseDecoder>(6);
-        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01f);
-        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01f);
+        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01);
+        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01);
         var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5);
         trainer.TrainBatch(Pairs);
         trainer.TrainBatch(Pairs);
@@ -103,7 +103,7 @@ public sealed class DivergenceTests
         AssertFiniteAndEqual(encoderBefore, encoder.Parameters);
         AssertFiniteAndEqual(decoderBefore, decoder.Parameters);
 
-        decoderOptimizer.LearningRate = 0.01f;
+        decoderOptimizer.LearningRate = 0.01;
         Assert.True(double.IsFinite(trainer.TrainBatch(Pairs)));
         Assert.All(decoder.Parameters, p => Assert.True(float.IsFinite(p)));
     }
@@ -115,9 +115,9 @@ public sealed class DivergenceTests
         var decoder = NewModel<ReverseDecoder>(8);
         encoder.Parameters[0] = float.NaN; // an embedding of every source's first token: the loss becomes NaN
         int[] encoderBefore = Bits.Of(encoder.Parameters), decoderBefore = Bits.Of(decoder.Parameters);
-        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01f);
-        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01f);
-        var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.ByNorm(1f));
+        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01);
+        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01);
+        var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.ByNorm(1));
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(Pairs));
         Assert.Contains("NaN", e.Message);
         Assert.Contains("unchanged", e.Message);

@@ -36,10 +36,10 @@ public static class ParityExample
             BatchSize = 16,
             Epochs = 150,
             Seed = 1,                         // the shuffling of every epoch
-            Clip = GradientClip.ByNorm(1f),
+            Clip = GradientClip.ByNorm(1),
             CheckpointPath = checkpointPath,  // written after every epoch
         };
-        using var trainer = new Trainer<Parity>(model, new Adam(Parity.ParameterCount, learningRate: 0.01f), options);
+        using var trainer = new Trainer<Parity>(model, new Adam(Parity.ParameterCount, learningRate: 0.01), options);
         TrainingReport report = trainer.Fit(training, validation);
         Evaluation result = trainer.Evaluate(validation);
         Console.WriteLine($"{report.Epochs} epochs, {report.Updates} updates, held-out accuracy {result.Accuracy:P1}");

@@ -21,12 +21,12 @@ public sealed class FitTests
             Schedule = LearningRateSchedule.Step(2, 0.5),
             Progress = new ProgressCallback(reports.Add),
         };
-        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 0.1f), options);
+        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 0.1), options);
         TrainingReport report = trainer.Fit(Data, Data.Take(16).ToList());
 
         Assert.Equal(4 * 3, reports.Count); // after batches 3 and 6, then the end of the epoch
         Assert.Equal([3L, 6, 8, 11, 14, 16, 19, 22, 24, 27, 30, 32], reports.Select(r => r.Update));
-        Assert.Equal([0.1f, 0.1f, 0.05f, 0.05f], reports.Where(r => r.EndOfEpoch).Select(r => r.LearningRate));
+        Assert.Equal([0.1, 0.1, 0.05, 0.05], reports.Where(r => r.EndOfEpoch).Select(r => r.LearningRate));
         Assert.All(reports.Where(r => !r.EndOfEpoch), r => Assert.True(double.IsNaN(r.ValidationLoss)));
         Assert.Equal(report.ValidationLoss, reports.Where(r => r.EndOfEpoch).Select(r => r.ValidationLoss));
         Assert.Equal(report.TrainingLoss, reports.Where(r => r.EndOfEpoch).Select(r => r.Loss));
@@ -47,7 +47,7 @@ public sealed class FitTests
             Progress = new ProgressCallback(p => calls.Add(("Progress", p, Environment.CurrentManagedThreadId))),
             OnProgress = p => calls.Add(("OnProgress", p, Environment.CurrentManagedThreadId)),
         };
-        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 0.1f), options);
+        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 0.1), options);
         trainer.Fit(Data);
 
         int trainingThread = Environment.CurrentManagedThreadId;
@@ -65,12 +65,12 @@ public sealed class FitTests
     [Fact]
     public void Cosine_schedule_anneals_from_the_initial_rate()
     {
-        var rates = new List<float>();
+        var rates = new List<double>();
         var options = new TrainerOptions { Epochs = 4, BatchSize = 64, Schedule = LearningRateSchedule.Cosine(0.2), Progress = new ProgressCallback(p => rates.Add(p.LearningRate)) };
-        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 1f), options);
+        using var trainer = new Trainer<CountModThree>(NewModel<CountModThree>(1), new Sgd(CountModThree.ParameterCount, 1), options);
         trainer.Fit(Data);
         double[] expected = [.. Enumerable.Range(0, 4).Select(e => 0.2 + 0.8 * (1 + Math.Cos(Math.PI * e / 4)) / 2)];
-        Assert.Equal(expected.Select(x => (float)x), rates);
+        Assert.Equal(expected, rates);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class FitTests
         var model = NewModel<CountModThree>(1);
         var snapshots = new List<int[]>();
         var options = new TrainerOptions { BatchSize = 8, Epochs = 50, EarlyStoppingPatience = 2, Progress = new ProgressCallback(p => snapshots.Add(Bits.Of(model.Parameters))) };
-        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.02f), options);
+        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.02), options);
         TrainingReport report = trainer.Fit(Data, validation);
 
         Assert.True(report.StoppedEarly);
@@ -97,7 +97,7 @@ public sealed class FitTests
         // Every validation target is weighted 0: the validation loss is NaN, never an improvement.
         List<Sample> validation = Data.Take(4).Select(s => s with { Weights = new float[s.Classes!.Length] }).ToList();
         var model = NewModel<CountModThree>(1);
-        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01f), new TrainerOptions { Epochs = 5, EarlyStoppingPatience = 1 });
+        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01), new TrainerOptions { Epochs = 5, EarlyStoppingPatience = 1 });
         TrainingReport report = trainer.Fit(Data, validation);
         Assert.True(report.StoppedEarly);
         Assert.Equal(1, report.Epochs);

@@ -34,16 +34,16 @@ public sealed class GoldenTrainingTests
         model.ImportParameters(c.Initial.Tensors().Select(t => t.ToNamedTensor()));
         IOptimizer optimizer = c.Optimizer.Type switch
         {
-            "sgd" => new Sgd(TModel.ParameterCount, (float)c.Optimizer.Lr, momentum: c.Optimizer.Momentum ?? 0),
-            "adam" => new Adam(TModel.ParameterCount, (float)c.Optimizer.Lr, c.Optimizer.Beta1 ?? 0.9, c.Optimizer.Beta2 ?? 0.999, c.Optimizer.Eps ?? 1e-8),
-            "rmsprop" => new RMSprop(TModel.ParameterCount, (float)c.Optimizer.Lr, c.Optimizer.Alpha ?? 0.99, c.Optimizer.Eps ?? 1e-8),
+            "sgd" => new Sgd(TModel.ParameterCount, c.Optimizer.Lr, momentum: c.Optimizer.Momentum ?? 0),
+            "adam" => new Adam(TModel.ParameterCount, c.Optimizer.Lr, c.Optimizer.Beta1 ?? 0.9, c.Optimizer.Beta2 ?? 0.999, c.Optimizer.Eps ?? 1e-8),
+            "rmsprop" => new RMSprop(TModel.ParameterCount, c.Optimizer.Lr, c.Optimizer.Alpha ?? 0.99, c.Optimizer.Eps ?? 1e-8),
             _ => throw new InvalidOperationException(c.Optimizer.Type),
         };
         GradientClip clip = c.Clip switch
         {
             null => GradientClip.None,
-            { Mode: "norm" } => GradientClip.ByNorm((float)c.Clip.Max),
-            _ => GradientClip.ByValue((float)c.Clip.Max),
+            { Mode: "norm" } => GradientClip.ByNorm(c.Clip.Max),
+            _ => GradientClip.ByValue(c.Clip.Max),
         };
         using var trainer = new Trainer<TModel>(model, optimizer, new TrainerOptions { Clip = clip, TruncatedSteps = c.Tbptt?.Chunk ?? 0 });
         Sample[] batch = c.Sequences.Select((tokens, i) => Sample.FromTokens(tokens, c.Targets[i])).ToArray();

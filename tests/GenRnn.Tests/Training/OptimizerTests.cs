@@ -29,7 +29,7 @@ public class OptimizerTests
     {
         float[] start = TestData.Uniform(N, 1);
         float[][] g = TestData.Gradients(Steps, N, 2);
-        var sgd = new Sgd(N, 0.1f, momentum, dampening, weightDecay, nesterov);
+        var sgd = new Sgd(N, 0.1, momentum, dampening, weightDecay, nesterov);
         float[] actual = Run(sgd, start, g);
         double[] expected = TorchReference.Sgd(start, g, 0.1, momentum, dampening, weightDecay, nesterov);
         TestData.AssertClose(expected, actual, 1e-5, 1e-6);
@@ -40,7 +40,7 @@ public class OptimizerTests
     public void Sgd_momentum_by_hand()
     {
         // p = 1, g = 1, lr = 0.1, μ = 0.9: b = 1, 1.9, 2.71 → p = 0.9, 0.71, 0.439.
-        var sgd = new Sgd(1, 0.1f, momentum: 0.9);
+        var sgd = new Sgd(1, 0.1, momentum: 0.9);
         float[] p = [1f];
         float[] expected = [0.9f, 0.71f, 0.439f];
         foreach (float e in expected)
@@ -54,7 +54,7 @@ public class OptimizerTests
     public void Sgd_first_momentum_step_takes_the_gradient_undampened()
     {
         // PyTorch: b = g at the first step (not (1 − dampening)·g), then b = μ·b + (1 − d)·g.
-        var sgd = new Sgd(1, 0.1f, momentum: 0.9, dampening: 0.5);
+        var sgd = new Sgd(1, 0.1, momentum: 0.9, dampening: 0.5);
         float[] p = [1f];
         sgd.Step(p, [1f]);
         Assert.Equal(0.9f, p[0], 6); // b = 1
@@ -66,7 +66,7 @@ public class OptimizerTests
     public void Sgd_weight_decay_by_hand()
     {
         // g' = g + wd·p = 0.5 + 0.1·2 = 0.7; p = 2 − 0.1·0.7 = 1.93.
-        var sgd = new Sgd(1, 0.1f, weightDecay: 0.1);
+        var sgd = new Sgd(1, 0.1, weightDecay: 0.1);
         float[] p = [2f];
         sgd.Step(p, [0.5f]);
         Assert.Equal(1.93f, p[0], 6);
@@ -82,7 +82,7 @@ public class OptimizerTests
     {
         float[] start = TestData.Uniform(N, 3);
         float[][] g = TestData.Gradients(Steps, N, 4);
-        var adam = new Adam(N, 0.01f, beta1, beta2, 1e-8, weightDecay, amsgrad);
+        var adam = new Adam(N, 0.01, beta1, beta2, 1e-8, weightDecay, amsgrad);
         float[] actual = Run(adam, start, g);
         double[] expected = TorchReference.Adam(start, g, 0.01, beta1, beta2, 1e-8, weightDecay, amsgrad);
         TestData.AssertClose(expected, actual, 1e-5, 1e-6);
@@ -92,7 +92,7 @@ public class OptimizerTests
     public void Adam_with_a_constant_gradient_moves_by_the_learning_rate_each_step()
     {
         // With bias correction m̂ = g and v̂ = g² at every step, so each update is lr·g/(|g| + eps) ≈ lr.
-        var adam = new Adam(1, 0.1f);
+        var adam = new Adam(1, 0.1);
         float[] p = [1f];
         for (int t = 1; t <= 4; t++)
         {
@@ -105,7 +105,7 @@ public class OptimizerTests
     public void Adam_adds_epsilon_after_the_square_root_of_the_corrected_second_moment()
     {
         // g = 1e-4, eps = 1e-4: update = lr·g/(g + eps) = lr/2. (eps inside the sqrt would give lr·1e-4/sqrt(1e-8 + 1e-4) ≈ 0.0099·lr.)
-        var adam = new Adam(1, 1f, epsilon: 1e-4);
+        var adam = new Adam(1, 1, epsilon: 1e-4);
         float[] p = [0f];
         adam.Step(p, [1e-4f]);
         Assert.Equal(-0.5f, p[0], 5);
@@ -121,7 +121,7 @@ public class OptimizerTests
     {
         float[] start = TestData.Uniform(N, 5);
         float[][] g = TestData.Gradients(Steps, N, 6);
-        var rms = new RMSprop(N, 0.01f, alpha, 1e-8, weightDecay, momentum, centered);
+        var rms = new RMSprop(N, 0.01, alpha, 1e-8, weightDecay, momentum, centered);
         float[] actual = Run(rms, start, g);
         double[] expected = TorchReference.RmsProp(start, g, 0.01, alpha, 1e-8, weightDecay, momentum, centered);
         TestData.AssertClose(expected, actual, 1e-5, 1e-6);
@@ -131,7 +131,7 @@ public class OptimizerTests
     public void RMSprop_by_hand()
     {
         // g = 2, α = 0.99: v = 0.04 → p −= 0.01·2/0.2 = 0.1; v = 0.99·0.04 + 0.01·4 = 0.0796 → p −= 0.02/sqrt(0.0796).
-        var rms = new RMSprop(1, 0.01f);
+        var rms = new RMSprop(1, 0.01);
         float[] p = [1f];
         rms.Step(p, [2f]);
         Assert.Equal(0.9f, p[0], 6);
@@ -143,20 +143,20 @@ public class OptimizerTests
     public void Defaults_are_PyTorchs()
     {
         var adam = new Adam(3);
-        Assert.Equal(1e-3f, adam.LearningRate);
+        Assert.Equal(1e-3, adam.LearningRate);
         Assert.Equal(0.9, adam.Beta1);
         Assert.Equal(0.999, adam.Beta2);
         Assert.Equal(1e-8, adam.Epsilon);
         Assert.Equal(0.0, adam.WeightDecay);
         Assert.False(adam.AmsGrad);
         var rms = new RMSprop(3);
-        Assert.Equal(1e-2f, rms.LearningRate);
+        Assert.Equal(1e-2, rms.LearningRate);
         Assert.Equal(0.99, rms.Alpha);
         Assert.Equal(1e-8, rms.Epsilon);
         Assert.Equal(0.0, rms.Momentum);
         Assert.False(rms.Centered);
         var sgd = new Sgd(3);
-        Assert.Equal(1e-3f, sgd.LearningRate);
+        Assert.Equal(1e-3, sgd.LearningRate);
         Assert.Equal(0.0, sgd.Momentum);
     }
 
@@ -164,12 +164,12 @@ public class OptimizerTests
 
     private static Optimizer Make(string kind, int n = N) => kind switch
     {
-        "sgd" => new Sgd(n, 0.05f, momentum: 0.9, dampening: 0.1),
-        "sgd-nesterov-wd" => new Sgd(n, 0.05f, momentum: 0.9, weightDecay: 0.01, nesterov: true),
-        "adam" => new Adam(n, 0.01f),
-        "adam-amsgrad-wd" => new Adam(n, 0.01f, weightDecay: 0.01, amsGrad: true),
-        "rmsprop" => new RMSprop(n, 0.01f),
-        "rmsprop-centered-momentum-wd" => new RMSprop(n, 0.01f, momentum: 0.5, weightDecay: 0.01, centered: true),
+        "sgd" => new Sgd(n, 0.05, momentum: 0.9, dampening: 0.1),
+        "sgd-nesterov-wd" => new Sgd(n, 0.05, momentum: 0.9, weightDecay: 0.01, nesterov: true),
+        "adam" => new Adam(n, 0.01),
+        "adam-amsgrad-wd" => new Adam(n, 0.01, weightDecay: 0.01, amsGrad: true),
+        "rmsprop" => new RMSprop(n, 0.01),
+        "rmsprop-centered-momentum-wd" => new RMSprop(n, 0.01, momentum: 0.5, weightDecay: 0.01, centered: true),
         _ => throw new ArgumentException(kind),
     };
 
@@ -188,7 +188,7 @@ public class OptimizerTests
 
         OptimizerState state = original.ExportState();
         Optimizer resumed = Make(kind);
-        resumed.LearningRate = 0.5f; // overwritten by the import, as torch's load_state_dict restores lr
+        resumed.LearningRate = 0.5; // overwritten by the import, as torch's load_state_dict restores lr
         resumed.ImportState(state);
         Assert.Equal(3, resumed.StepCount);
         Assert.Equal(original.LearningRate, resumed.LearningRate);
@@ -240,7 +240,7 @@ public class OptimizerTests
     [Fact]
     public void Exported_state_is_a_copy_and_named_as_PyTorch()
     {
-        var adam = new Adam(4, 0.01f, amsGrad: true);
+        var adam = new Adam(4, 0.01, amsGrad: true);
         float[] p = [1, 2, 3, 4];
         adam.Step(p, [1, 1, 1, 1]);
         OptimizerState state = adam.ExportState();
@@ -264,12 +264,12 @@ public class OptimizerTests
     [MemberData(nameof(BadStates))]
     public void Import_of_an_unfitting_state_throws_and_changes_nothing(string problem)
     {
-        var adam = new Adam(N, 0.01f);
+        var adam = new Adam(N, 0.01);
         float[] p = TestData.Uniform(N, 11);
         adam.Step(p, TestData.Uniform(N, 12));
         adam.Step(p, TestData.Uniform(N, 13));
         OptimizerState before = adam.ExportState();
-        OptimizerState good = new Adam(N, 0.02f).ExportState() with { StepCount = 7 };
+        OptimizerState good = new Adam(N, 0.02).ExportState() with { StepCount = 7 };
         float[] other = new float[N];
         OptimizerState bad = problem switch
         {
@@ -277,7 +277,7 @@ public class OptimizerTests
             "configuration" => new Adam(N, amsGrad: true).ExportState(),
             "length" => new Adam(N + 1).ExportState(),
             "negative-step" => good with { StepCount = -1 },
-            "bad-lr" => good with { LearningRate = float.NaN },
+            "bad-lr" => good with { LearningRate = double.NaN },
             "duplicate-buffer" => good with { Buffers = [good.Buffers[0], good.Buffers[0]] },
             "renamed-buffer" => good with { Buffers = [good.Buffers[0], new NamedTensor("square_avg", [N], other)] },
             "shape" => good with { Buffers = [good.Buffers[0], new NamedTensor("exp_avg_sq", [1, N], other)] },
@@ -296,13 +296,13 @@ public class OptimizerTests
 
         adam.ImportState(good); // and the good one is accepted
         Assert.Equal(7, adam.StepCount);
-        Assert.Equal(0.02f, adam.LearningRate);
+        Assert.Equal(0.02, adam.LearningRate);
     }
 
     [Fact]
     public void Step_checks_the_lengths_before_counting()
     {
-        var sgd = new Sgd(4, 0.1f);
+        var sgd = new Sgd(4, 0.1);
         var e1 = Assert.Throws<ArgumentException>(() => sgd.Step(new float[3], new float[4]));
         Assert.Equal("parameters", e1.ParamName);
         var e2 = Assert.Throws<ArgumentException>(() => sgd.Step(new float[4], new float[5]));
@@ -328,8 +328,8 @@ public class OptimizerTests
     [Fact]
     public void Hyperparameters_are_validated()
     {
-        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(3, -0.1f)).ParamName);
-        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(3, float.NaN)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(3, -0.1)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(3, double.NaN)).ParamName);
         Assert.Equal("parameterCount", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(0)).ParamName);
         Assert.Equal("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(3, beta1: 1.0)).ParamName);
         Assert.Equal("beta2", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(3, beta2: -0.1)).ParamName);
@@ -342,17 +342,17 @@ public class OptimizerTests
         Assert.Equal("nesterov", Assert.Throws<ArgumentException>(() => new Sgd(3, momentum: 0.9, dampening: 0.1, nesterov: true)).ParamName);
         var adam = new Adam(3);
         Assert.Throws<ArgumentOutOfRangeException>(() => adam.LearningRate = -1f);
-        Assert.Throws<ArgumentOutOfRangeException>(() => adam.LearningRate = float.PositiveInfinity);
-        Assert.Equal(1e-3f, adam.LearningRate);
+        Assert.Throws<ArgumentOutOfRangeException>(() => adam.LearningRate = double.PositiveInfinity);
+        Assert.Equal(1e-3, adam.LearningRate);
     }
 
     [Fact]
     public void A_new_learning_rate_applies_to_the_next_step()
     {
-        var sgd = new Sgd(1, 0.1f);
+        var sgd = new Sgd(1, 0.1);
         float[] p = [1f];
         sgd.Step(p, [1f]);
-        sgd.LearningRate = 0.01f;
+        sgd.LearningRate = 0.01;
         sgd.Step(p, [1f]);
         Assert.Equal(0.89f, p[0], 6);
     }

@@ -49,9 +49,9 @@ public sealed class OptionsValidationTests
         "Loss -1" => start with { Loss = (LossKind)(-1) },
         "Scenario 4" => start with { Scenario = (Scenario)4 },
         "Clip mode 9" => start with { Clip = GradientClip.None with { Mode = (ClipMode)9 } },
-        "Clip norm 0 by with" => start with { Clip = GradientClip.ByNorm(1f) with { Max = 0 } },
-        "Clip value -1 by with" => start with { Clip = GradientClip.ByValue(1f) with { Max = -1 } },
-        "Clip norm NaN by with" => start with { Clip = GradientClip.ByNorm(1f) with { Max = float.NaN } },
+        "Clip norm 0 by with" => start with { Clip = GradientClip.ByNorm(1) with { Max = 0 } },
+        "Clip value -1 by with" => start with { Clip = GradientClip.ByValue(1) with { Max = -1 } },
+        "Clip norm NaN by with" => start with { Clip = GradientClip.ByNorm(1) with { Max = double.NaN } },
         "CheckpointPath empty" => start with { CheckpointPath = "" },
         "CheckpointPath blank" => start with { CheckpointPath = "  " },
         _ => throw new ArgumentException(problem),
@@ -61,7 +61,7 @@ public sealed class OptionsValidationTests
     [MemberData(nameof(BadOptions))]
     public void A_bad_option_throws_naming_the_property_and_leaves_the_options_unchanged(string problem, string property)
     {
-        var options = new TrainerOptions { Epochs = 3, BatchSize = 4, Clip = GradientClip.ByNorm(2f) };
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 4, Clip = GradientClip.ByNorm(2) };
         TrainerOptions copy = options with { };
         var e = Assert.ThrowsAny<ArgumentException>(() => Make(problem, options));
         Assert.Equal(property, e.ParamName);
@@ -83,7 +83,7 @@ public sealed class OptionsValidationTests
         var options = new TrainerOptions
         {
             Epochs = 0, BatchSize = 1, Threads = 1, TruncatedSteps = 0, EarlyStoppingPatience = 0, ReportEvery = 0,
-            Seed = int.MinValue, Clip = GradientClip.ByNorm(float.PositiveInfinity), CheckpointPath = null,
+            Seed = int.MinValue, Clip = GradientClip.ByNorm(double.PositiveInfinity), CheckpointPath = null,
             Loss = LossKind.MeanSquaredError, Scenario = Scenario.OneToOne,
         };
         Assert.Equal(0, options.Epochs);
@@ -97,7 +97,7 @@ public sealed class OptionsValidationTests
     {
         var model = NewModel<CountModThree>(1);
         int[] before = Bits.Of(model.Parameters);
-        var optimizer = new Adam(CountModThree.ParameterCount, 0.01f);
+        var optimizer = new Adam(CountModThree.ParameterCount, 0.01);
         using var trainer = new Trainer<CountModThree>(model, optimizer, new TrainerOptions { Epochs = 0 });
         TrainingReport report = trainer.Fit(ScenarioTests.CountSamples(4, 5).ToArray());
         Assert.Equal(0, report.Epochs);
@@ -131,11 +131,11 @@ public sealed class OptionsValidationTests
     {
         var model = NewModel<BitsSigmoid>(2);
         int[] before = Bits.Of(model.Parameters);
-        var optimizer = new Sgd(BitsSigmoid.ParameterCount, 0.1f);
+        var optimizer = new Sgd(BitsSigmoid.ParameterCount, 0.1);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new Trainer<BitsSigmoid>(model, optimizer, new TrainerOptions { Loss = LossKind.SoftmaxCrossEntropy })).ParamName);
-        Assert.Equal("optimizer", Assert.Throws<ArgumentException>(() => new Trainer<BitsSigmoid>(model, new Sgd(BitsSigmoid.ParameterCount + 1, 0.1f))).ParamName);
+        Assert.Equal("optimizer", Assert.Throws<ArgumentException>(() => new Trainer<BitsSigmoid>(model, new Sgd(BitsSigmoid.ParameterCount + 1, 0.1))).ParamName);
         Assert.Equal(before, Bits.Of(model.Parameters));
-        Assert.Equal(0.1f, optimizer.LearningRate);
+        Assert.Equal(0.1, optimizer.LearningRate);
         Assert.Equal(0, optimizer.StepCount);
     }
 
@@ -148,10 +148,10 @@ public sealed class OptionsValidationTests
         var encoder = NewModel<ReverseEncoder>(3);
         var decoder = NewModel<ReverseDecoder>(4);
         int[] encoderBefore = Bits.Of(encoder.Parameters), decoderBefore = Bits.Of(decoder.Parameters);
-        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01f);
-        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01f);
+        var encoderOptimizer = new Adam(ReverseEncoder.ParameterCount, 0.01);
+        var decoderOptimizer = new Adam(ReverseDecoder.ParameterCount, 0.01);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(
-            encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.ByNorm(1f) with { Max = max }));
+            encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.ByNorm(1) with { Max = max }));
         Assert.Equal("clip", e.ParamName);
         e = Assert.Throws<ArgumentOutOfRangeException>(() => new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(
             encoder, decoder, encoderOptimizer, decoderOptimizer, startToken: 5, GradientClip.None with { Mode = (ClipMode)5 }));
@@ -185,9 +185,9 @@ public sealed class OptionsValidationTests
     {
         Func<object> make = problem switch
         {
-            "Sgd lr NaN" => () => new Sgd(3, float.NaN),
-            "Sgd lr +Inf" => () => new Sgd(3, float.PositiveInfinity),
-            "Sgd lr -1" => () => new Sgd(3, -1f),
+            "Sgd lr NaN" => () => new Sgd(3, double.NaN),
+            "Sgd lr +Inf" => () => new Sgd(3, double.PositiveInfinity),
+            "Sgd lr -1" => () => new Sgd(3, -1),
             "Sgd momentum NaN" => () => new Sgd(3, momentum: double.NaN),
             "Sgd momentum +Inf" => () => new Sgd(3, momentum: double.PositiveInfinity),
             "Sgd dampening NaN" => () => new Sgd(3, momentum: 0.9, dampening: double.NaN),
@@ -195,8 +195,8 @@ public sealed class OptionsValidationTests
             "Sgd weightDecay NaN" => () => new Sgd(3, weightDecay: double.NaN),
             "Sgd weightDecay +Inf" => () => new Sgd(3, weightDecay: double.PositiveInfinity),
             "Sgd weightDecay -1" => () => new Sgd(3, weightDecay: -1),
-            "Adam lr -Inf" => () => new Adam(3, float.NegativeInfinity),
-            "Adam lr +Inf" => () => new Adam(3, float.PositiveInfinity),
+            "Adam lr -Inf" => () => new Adam(3, double.NegativeInfinity),
+            "Adam lr +Inf" => () => new Adam(3, double.PositiveInfinity),
             "Adam beta1 NaN" => () => new Adam(3, beta1: double.NaN),
             "Adam beta1 -0.1" => () => new Adam(3, beta1: -0.1),
             "Adam beta2 NaN" => () => new Adam(3, beta2: double.NaN),
@@ -205,7 +205,7 @@ public sealed class OptionsValidationTests
             "Adam epsilon -1e-8" => () => new Adam(3, epsilon: -1e-8),
             "Adam weightDecay NaN" => () => new Adam(3, weightDecay: double.NaN),
             "Adam weightDecay -1" => () => new Adam(3, weightDecay: -1),
-            "RMSprop lr NaN" => () => new RMSprop(3, float.NaN),
+            "RMSprop lr NaN" => () => new RMSprop(3, double.NaN),
             "RMSprop alpha NaN" => () => new RMSprop(3, alpha: double.NaN),
             "RMSprop alpha -0.5" => () => new RMSprop(3, alpha: -0.5),
             "RMSprop epsilon NaN" => () => new RMSprop(3, epsilon: double.NaN),
@@ -232,10 +232,10 @@ public sealed class OptionsValidationTests
     [InlineData(-0.5f)]
     public void Setting_a_bad_learning_rate_throws_and_keeps_the_old_one(float rate)
     {
-        foreach (Optimizer optimizer in new Optimizer[] { new Sgd(3, 0.5f), new Adam(3, 0.5f), new RMSprop(3, 0.5f) })
+        foreach (Optimizer optimizer in new Optimizer[] { new Sgd(3, 0.5), new Adam(3, 0.5), new RMSprop(3, 0.5) })
         {
             Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.LearningRate = rate).ParamName);
-            Assert.Equal(0.5f, optimizer.LearningRate);
+            Assert.Equal(0.5, optimizer.LearningRate);
         }
     }
 }

@@ -36,10 +36,10 @@ public static class ReadmeExample
         List<Sample> training = Strings(2000, seed: 1), validation = Strings(500, seed: 2);
 
         var model = ParityModel.Create();                     // all zero: the trainer initialises it (below)
-        var optimizer = new Adam(ParityModel.ParameterCount, learningRate: 0.01f);
+        var optimizer = new Adam(ParityModel.ParameterCount, learningRate: 0.01);
         using var trainer = new Trainer<ParityModel>(model, optimizer, new TrainerOptions
         {
-            Scenario = Scenario.ManyToOne, Loss = LossKind.SoftmaxCrossEntropy, Clip = GradientClip.ByNorm(1f),
+            Scenario = Scenario.ManyToOne, Loss = LossKind.SoftmaxCrossEntropy, Clip = GradientClip.ByNorm(1),
             BatchSize = 32, Epochs = 20, Threads = 2, Seed = 1,
             InitializeZeroParameters = initializeZeroParameters,
         });

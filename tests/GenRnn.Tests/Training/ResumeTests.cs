@@ -22,13 +22,13 @@ public sealed class ResumeTests : IDisposable
         Epochs = epochs,
         Seed = 5,
         Schedule = schedule,
-        Clip = GradientClip.ByNorm(1f),
+        Clip = GradientClip.ByNorm(1),
         CheckpointPath = path,
         Progress = progress,
     };
 
     private static Trainer<CountModThree> NewTrainer(int modelSeed, TrainerOptions options) =>
-        new(NewModel<CountModThree>(modelSeed), new Adam(CountModThree.ParameterCount, 0.01f), options);
+        new(NewModel<CountModThree>(modelSeed), new Adam(CountModThree.ParameterCount, 0.01), options);
 
     [Theory]
     [InlineData(1)]
@@ -116,7 +116,7 @@ public sealed class ResumeTests : IDisposable
         }
 
         byte[] file = File.ReadAllBytes(path);
-        IOptimizer optimizer = new Adam(CountModThree.ParameterCount, 0.01f);
+        IOptimizer optimizer = new Adam(CountModThree.ParameterCount, 0.01);
         switch (damage)
         {
             case "flipped byte":
@@ -138,7 +138,7 @@ public sealed class ResumeTests : IDisposable
                 Checkpoint.Save(path, fake, new Adam(FakeModel.ParameterCount), new TrainingPosition(1, 1, 5));
                 break;
             case "other optimizer":
-                optimizer = new Adam(CountModThree.ParameterCount, 0.01f, amsGrad: true);
+                optimizer = new Adam(CountModThree.ParameterCount, 0.01, amsGrad: true);
                 break;
         }
 

@@ -73,7 +73,7 @@ public sealed class SampleValidationTests
         {
             var model = NewModel<TModel>(1);
             int[] before = Bits.Of(model.Parameters);
-            var optimizer = new Adam(TModel.ParameterCount, 0.01f);
+            var optimizer = new Adam(TModel.ParameterCount, 0.01);
             using var trainer = new Trainer<TModel>(model, optimizer, options with { Threads = threads, Epochs = 1 });
 
             trainer.TrainBatch([good]); // the good sample fits

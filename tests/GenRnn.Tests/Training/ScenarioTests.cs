@@ -39,7 +39,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         (List<Sample> training, List<Sample> heldOut) = Split(ParitySamples().ToList(), 0.25, seed: 7);
         TModel model = NewModel<TModel>(seed);
         var options = new TrainerOptions { Scenario = Scenario.ManyToOne, BatchSize = 16, Epochs = epochs, Seed = seed };
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 0.01f), options);
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 0.01), options);
         double before = ClassAccuracy(model, heldOut, Scenario.ManyToOne);
         trainer.Fit(training);
 
@@ -77,7 +77,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
     {
         List<Sample> training = CountSamples(400, seed: 11), heldOut = CountSamples(200, seed: 12);
         var model = NewModel<CountModThree>(seed);
-        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01f), new TrainerOptions { BatchSize = 16, Epochs = 40, Seed = seed });
+        using var trainer = new Trainer<CountModThree>(model, new Adam(CountModThree.ParameterCount, 0.01), new TrainerOptions { BatchSize = 16, Epochs = 40, Seed = seed });
         trainer.Fit(training);
 
         double accuracy = ClassAccuracy(model, heldOut, Scenario.ManyToMany);
@@ -111,7 +111,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         List<Sample> training = EchoSamples(120, 40, seed: 21), heldOut = EchoSamples(40, 40, seed: 22);
         var model = NewModel<EchoTwoLater>(seed);
         var options = new TrainerOptions { TruncatedSteps = 5, BatchSize = 8, Epochs = 12, Seed = seed };
-        using var trainer = new Trainer<EchoTwoLater>(model, new Adam(EchoTwoLater.ParameterCount, 0.01f), options);
+        using var trainer = new Trainer<EchoTwoLater>(model, new Adam(EchoTwoLater.ParameterCount, 0.01), options);
         trainer.Fit(training);
         Assert.Equal(8, trainer.LastUpdates.Count); // one update per chunk of the last batch
         Assert.Equal(training.Count / 8 * 12 * 8, trainer.Updates);
@@ -134,7 +134,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         List<Sample> training = Enumerable.Range(0, 8).Except(heldOutStarts).Select(CountUpSample).ToList();
         var model = NewModel<CountUp>(seed);
         var options = new TrainerOptions { Scenario = Scenario.OneToMany, BatchSize = 2, Epochs = 150, Seed = seed };
-        using var trainer = new Trainer<CountUp>(model, new Adam(CountUp.ParameterCount, 0.01f), options);
+        using var trainer = new Trainer<CountUp>(model, new Adam(CountUp.ParameterCount, 0.01), options);
         trainer.Fit(training);
 
         int correct = 0, total = 0;
@@ -177,7 +177,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         var encoder = NewModel<ReverseEncoder>(seed);
         var decoder = NewModel<ReverseDecoder>(seed + 100);
         var trainer = new EncoderDecoderTrainer<ReverseEncoder, ReverseDecoder>(
-            encoder, decoder, new Adam(ReverseEncoder.ParameterCount, 0.01f), new Adam(ReverseDecoder.ParameterCount, 0.01f), startToken: 5, GradientClip.ByNorm(1f));
+            encoder, decoder, new Adam(ReverseEncoder.ParameterCount, 0.01), new Adam(ReverseDecoder.ParameterCount, 0.01), startToken: 5, GradientClip.ByNorm(1));
         var random = new Random(seed);
         for (int epoch = 0; epoch < 6; epoch++)
         {
@@ -200,7 +200,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
     {
         List<Sample> all = Enumerable.Range(0, 9).Select(t => Sample.FromTokens([t], [t % 3])).ToList();
         var model = NewModel<ModThree>(seed);
-        using var trainer = new Trainer<ModThree>(model, new Adam(ModThree.ParameterCount, 0.05f), new TrainerOptions { Scenario = Scenario.OneToOne, BatchSize = 9, Epochs = 60, Seed = seed });
+        using var trainer = new Trainer<ModThree>(model, new Adam(ModThree.ParameterCount, 0.05), new TrainerOptions { Scenario = Scenario.OneToOne, BatchSize = 9, Epochs = 60, Seed = seed });
         trainer.Fit(all);
 
         double accuracy = ClassAccuracy(model, all, Scenario.OneToOne);
@@ -235,7 +235,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
     {
         List<Sample> training = SineSamples(64, seed: 41), heldOut = SineSamples(32, seed: 42);
         var model = NewModel<NextSine>(seed);
-        using var trainer = new Trainer<NextSine>(model, new Adam(NextSine.ParameterCount, 0.01f), new TrainerOptions { Loss = LossKind.MeanSquaredError, BatchSize = 8, Epochs = 100, Seed = seed });
+        using var trainer = new Trainer<NextSine>(model, new Adam(NextSine.ParameterCount, 0.01), new TrainerOptions { Loss = LossKind.MeanSquaredError, BatchSize = 8, Epochs = 100, Seed = seed });
         double before = trainer.Evaluate(heldOut).Loss;
         trainer.Fit(training);
 
@@ -292,8 +292,8 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         var probabilities = NewModel<BitsSigmoid>(12);
         Assert.Equal(logits.Parameters, probabilities.Parameters);
         var options = new TrainerOptions { Loss = LossKind.SigmoidBinaryCrossEntropy, BatchSize = 16, Epochs = 3 };
-        using var a = new Trainer<BitsLogits>(logits, new Adam(BitsLogits.ParameterCount, 0.01f), options);
-        using var b = new Trainer<BitsSigmoid>(probabilities, new Adam(BitsSigmoid.ParameterCount, 0.01f), options);
+        using var a = new Trainer<BitsLogits>(logits, new Adam(BitsLogits.ParameterCount, 0.01), options);
+        using var b = new Trainer<BitsSigmoid>(probabilities, new Adam(BitsSigmoid.ParameterCount, 0.01), options);
         TrainingReport ra = a.Fit(training), rb = b.Fit(training);
         for (int i = 0; i < ra.TrainingLoss.Count; i++)
         {
@@ -311,7 +311,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         List<Sample> training = BitLabelSamples(200, seed: 51), heldOut = BitLabelSamples(100, seed: 52);
         TModel model = NewModel<TModel>(seed);
         var options = new TrainerOptions { Loss = LossKind.SigmoidBinaryCrossEntropy, BatchSize = 16, Epochs = 30, Seed = seed };
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 0.02f), options);
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 0.02), options);
         double before = trainer.Evaluate(heldOut).Loss;
         trainer.Fit(training);
 

@@ -32,24 +32,24 @@ public sealed class TrainerAllocationTests
         switch (task)
         {
             case "cross-entropy":
-                Run<CountModThree>(ScenarioTests.CountSamples(8, 91), new() { Threads = threads, TruncatedSteps = truncated, Clip = GradientClip.ByNorm(1f) });
+                Run<CountModThree>(ScenarioTests.CountSamples(8, 91), new() { Threads = threads, TruncatedSteps = truncated, Clip = GradientClip.ByNorm(1) });
                 break;
             case "many-to-one":
                 Sample[] parity = Enumerable.Range(2, 8).Select(n => Sample.FromTokens(Enumerable.Range(0, n).Select(i => i % 2).ToArray(), [n % 2])).ToArray();
-                Run<ParityGru>(parity, new() { Threads = threads, TruncatedSteps = truncated, Scenario = Scenario.ManyToOne, Clip = GradientClip.ByValue(0.5f) });
+                Run<ParityGru>(parity, new() { Threads = threads, TruncatedSteps = truncated, Scenario = Scenario.ManyToOne, Clip = GradientClip.ByValue(0.5) });
                 break;
             case "one-to-many":
                 Sample[] counts = Enumerable.Range(0, 8).Select(t => new Sample(Tokens: [t], Classes: Enumerable.Range(1, 2 + t).Select(k => (t + k) % 8).ToArray())).ToArray();
                 Run<CountUp>(counts, new() { Threads = threads, TruncatedSteps = truncated, Scenario = Scenario.OneToMany });
                 break;
             case "lstm options":
-                Run<CountModThreeLstmOptions>(ScenarioTests.CountSamples(8, 91), new() { Threads = threads, TruncatedSteps = truncated, Clip = GradientClip.ByNorm(1f) });
+                Run<CountModThreeLstmOptions>(ScenarioTests.CountSamples(8, 91), new() { Threads = threads, TruncatedSteps = truncated, Clip = GradientClip.ByNorm(1) });
                 break;
             case "binary":
                 Run<BitsSigmoid>(ScenarioTests.BitLabelSamples(8, 92), new() { Threads = threads, TruncatedSteps = truncated, Loss = LossKind.SigmoidBinaryCrossEntropy });
                 break;
             default:
-                Run<NextSine>(ScenarioTests.SineSamples(8, 93), new() { Threads = threads, TruncatedSteps = truncated, Loss = LossKind.MeanSquaredError, Clip = GradientClip.ByNorm(1f) });
+                Run<NextSine>(ScenarioTests.SineSamples(8, 93), new() { Threads = threads, TruncatedSteps = truncated, Loss = LossKind.MeanSquaredError, Clip = GradientClip.ByNorm(1) });
                 break;
         }
     }
@@ -57,7 +57,7 @@ public sealed class TrainerAllocationTests
     private static void Run<TModel>(IReadOnlyList<Sample> batch, TrainerOptions options) where TModel : class, IRecurrentModel<TModel>
     {
         var model = NewModel<TModel>(1);
-        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-3f, weightDecay: 1e-4), options);
+        using var trainer = new Trainer<TModel>(model, new Adam(TModel.ParameterCount, 1e-3, weightDecay: 1e-4), options);
         for (int i = 0; i < 20; i++)
         {
             trainer.TrainBatch(batch);

@@ -14,9 +14,13 @@ namespace GenRnn.Training;
 /// Format (little-endian): the magic <c>GENRNNCK</c>, the format version (int32, <see cref="FormatVersion"/>), the
 /// payload's length (int64), the payload, then the CRC-32 (IEEE, as zlib) of every byte before it. Payload: model
 /// name; parameter count and parameters; epoch (int32), step (int64), seed (int32), random state (count and int32s);
-/// a byte telling whether an optimizer state follows, and if so its kind, step count (int64), learning rate and
-/// buffers (count, then name, length and floats of each). Strings are an int32 byte count and UTF-8; float arrays an
-/// int32 count and IEEE single floats.
+/// a byte telling whether an optimizer state follows, and if so its kind, step count (int64), learning rate (IEEE
+/// double) and buffers (count, then name, length and floats of each). Strings are an int32 byte count and UTF-8;
+/// float arrays an int32 count and IEEE single floats.
+/// </para>
+/// <para>
+/// Version 1, written before learning rates became double, differs only in storing the learning rate as an IEEE single
+/// float; it still loads (its rate widened to double, exactly the value the optimizer computed with).
 /// </para>
 /// <para>
 /// Saving builds the whole file in memory, then writes it with <see cref="AtomicFile"/> (a temporary file in the
@@ -27,8 +31,11 @@ namespace GenRnn.Training;
 /// </remarks>
 public static class Checkpoint
 {
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes. It also reads version 1 (a float32 learning rate).</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this library reads.</summary>
+    private const int OldestReadableVersion = 1;
 
     private const int HeaderSize = 20; // magic, version, payload length
     private const int TrailerSize = 4; // CRC-32
@@ -195,7 +202,7 @@ public static class Checkpoint
 
                 WriteString(writer, state.Kind);
                 writer.Write(state.StepCount);
-                writer.Write(state.LearningRate);
+                writer.Write(state.LearningRate); // a double since version 2
                 writer.Write(state.Buffers.Count);
                 foreach (NamedTensor? buffer in state.Buffers)
                 {
@@ -259,9 +266,9 @@ public static class Checkpoint
         }
 
         int version = BinaryPrimitives.ReadInt32LittleEndian(file[8..]);
-        if (version != FormatVersion)
+        if (version is < OldestReadableVersion or > FormatVersion)
         {
-            throw new InvalidDataException($"'{path}' is a checkpoint of format version {version}; this library reads version {FormatVersion}.");
+            throw new InvalidDataException($"'{path}' is a checkpoint of format version {version}; this library reads versions {OldestReadableVersion} to {FormatVersion}.");
         }
 
         long payloadLength = BinaryPrimitives.ReadInt64LittleEndian(file[12..]);
@@ -298,7 +305,7 @@ public static class Checkpoint
         {
             string kind = reader.ReadString();
             long stepCount = reader.ReadInt64();
-            float learningRate = reader.ReadSingle();
+            double learningRate = version == 1 ? reader.ReadSingle() : reader.ReadDouble(); // version 1 stored a float32
             int count = reader.ReadCount(minimumBytesEach: 8);
             var buffers = new NamedTensor[count];
             for (int i = 0; i < count; i++)
@@ -337,6 +344,8 @@ public static class Checkpoint
         public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
 
         public float ReadSingle() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
+
+        public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 
         public int ReadCount(int minimumBytesEach)
         {

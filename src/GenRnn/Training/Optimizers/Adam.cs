@@ -25,7 +25,7 @@ public sealed class Adam : Optimizer
     /// <param name="weightDecay">L2 penalty factor added to the gradient (g += wd·p).</param>
     /// <param name="amsGrad">Use the running maximum of the second moment (AMSGrad).</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
-    public Adam(int parameterCount, float learningRate = 1e-3f, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsGrad = false)
+    public Adam(int parameterCount, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsGrad = false)
         : base(parameterCount, learningRate)
     {
         RequireFraction(beta1, nameof(beta1));
@@ -84,7 +84,7 @@ public sealed class Adam : Optimizer
 
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
-        float stepSize = (float)(LearningRate / biasCorrection1);
+        float stepSize = (float)((float)LearningRate / biasCorrection1); // the rate as float, as the kernels use it
 
         // denominator = sqrt(v) / sqrt(1 − β2^t) + eps
         float[] second = _v;

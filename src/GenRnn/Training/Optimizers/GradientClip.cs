@@ -12,7 +12,7 @@ public readonly record struct GradientClip
     /// <param name="mode">None, by value, or by global norm over all parameters.</param>
     /// <param name="max">The largest value or norm allowed: positive unless <paramref name="mode"/> is None.</param>
     /// <exception cref="ArgumentOutOfRangeException">The mode is undefined or the threshold is not positive.</exception>
-    public GradientClip(ClipMode mode, float max)
+    public GradientClip(ClipMode mode, double max)
     {
         Check(mode, max, nameof(mode), nameof(max));
         Mode = mode;
@@ -23,14 +23,14 @@ public readonly record struct GradientClip
     public ClipMode Mode { get; init; }
 
     /// <summary>The largest value or norm allowed.</summary>
-    public float Max { get; init; }
+    public double Max { get; init; }
 
     /// <summary>No clipping.</summary>
     public static GradientClip None => default;
 
     /// <summary>Clamp every gradient to [-max, max] (torch.nn.utils.clip_grad_value_).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is zero, negative or NaN.</exception>
-    public static GradientClip ByValue(float max)
+    public static GradientClip ByValue(double max)
     {
         Check(ClipMode.Value, max, nameof(max), nameof(max));
         return new(ClipMode.Value, max);
@@ -38,14 +38,14 @@ public readonly record struct GradientClip
 
     /// <summary>Scale all gradients together so their global norm is at most <paramref name="max"/> (clip_grad_norm_).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is zero, negative or NaN.</exception>
-    public static GradientClip ByNorm(float max)
+    public static GradientClip ByNorm(double max)
     {
         Check(ClipMode.Norm, max, nameof(max), nameof(max));
         return new(ClipMode.Norm, max);
     }
 
     /// <summary>Deconstructs into the mode and the threshold.</summary>
-    public void Deconstruct(out ClipMode mode, out float max)
+    public void Deconstruct(out ClipMode mode, out double max)
     {
         mode = Mode;
         max = Max;
@@ -54,7 +54,7 @@ public readonly record struct GradientClip
     /// <summary>Throws, naming <paramref name="parameterName"/>, unless this is a valid setting.</summary>
     internal void Validate(string parameterName) => Check(Mode, Max, parameterName, parameterName);
 
-    private static void Check(ClipMode mode, float max, string modeName, string maxName)
+    private static void Check(ClipMode mode, double max, string modeName, string maxName)
     {
         if (!Enum.IsDefined(mode))
         {

@@ -12,13 +12,19 @@ public static class GradientClipping
     /// <param name="maxValue">The largest magnitude kept (non-negative; +∞ clips nothing).</param>
     /// <returns>The number of gradients whose magnitude exceeded <paramref name="maxValue"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxValue"/> is negative or NaN.</exception>
-    public static int ByValue(Span<float> gradients, float maxValue)
+    public static int ByValue(Span<float> gradients, double maxValue)
     {
         if (!(maxValue >= 0))
         {
             throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "The clipping value must be non-negative.");
         }
 
+        return Clamp(gradients, (float)maxValue);
+    }
+
+    /// <summary>The clamp of <see cref="ByValue(Span{float}, double)"/> with the threshold converted once to float, as the gradients are.</summary>
+    internal static int Clamp(Span<float> gradients, float maxValue)
+    {
         int clipped = 0;
         for (int i = 0; i < gradients.Length; i++)
         {
@@ -51,7 +57,7 @@ public static class GradientClipping
     /// to skip such an update (the gradients are then NaN or zero, as PyTorch leaves them).
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
-    public static float ByNorm(Span<float> gradients, float maxNorm)
+    public static float ByNorm(Span<float> gradients, double maxNorm)
     {
         if (!(maxNorm >= 0))
         {
@@ -59,7 +65,7 @@ public static class GradientClipping
         }
 
         double total = Math.Sqrt(SumOfSquares(gradients));
-        ScaleToNorm(gradients, maxNorm, total);
+        ScaleToNorm(gradients, (float)maxNorm, total); // the threshold as float, as the gradients are
         return (float)total;
     }
 

@@ -11,7 +11,8 @@ public interface IOptimizer
 
     /// <summary>The learning rate of the next steps (schedules may change it between steps).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
-    float LearningRate { get; set; }
+    /// <remarks>A double, as the other hyperparameters; the float kernels use it converted to float.</remarks>
+    double LearningRate { get; set; }
 
     /// <summary>Updates made since construction or <see cref="Reset"/> (PyTorch's <c>step</c>, t in the formulas).</summary>
     long StepCount { get; }

@@ -7,13 +7,13 @@ namespace GenRnn.Training;
 public abstract class Optimizer : IOptimizer
 {
     private readonly List<(string Name, float[] Values)> _buffers = [];
-    private float _learningRate;
+    private double _learningRate;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The length of the parameter and gradient buffers.</param>
     /// <param name="learningRate">The initial learning rate (finite, non-negative).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    protected Optimizer(int parameterCount, float learningRate)
+    protected Optimizer(int parameterCount, double learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
         RequireLearningRate(learningRate, nameof(learningRate));
@@ -28,7 +28,7 @@ public abstract class Optimizer : IOptimizer
     public int ParameterCount { get; }
 
     /// <inheritdoc />
-    public float LearningRate
+    public double LearningRate
     {
         get => _learningRate;
         set
@@ -95,7 +95,7 @@ public abstract class Optimizer : IOptimizer
             throw new ArgumentException($"The state's step count {state.StepCount} is negative.", nameof(state));
         }
 
-        if (!(state.LearningRate >= 0) || float.IsPositiveInfinity(state.LearningRate))
+        if (!(state.LearningRate >= 0) || double.IsPositiveInfinity(state.LearningRate))
         {
             throw new ArgumentException($"The state's learning rate {state.LearningRate} is not finite and non-negative.", nameof(state));
         }
@@ -183,9 +183,9 @@ public abstract class Optimizer : IOptimizer
         }
     }
 
-    private static void RequireLearningRate(float value, string parameterName)
+    private static void RequireLearningRate(double value, string parameterName)
     {
-        if (!(value >= 0) || float.IsPositiveInfinity(value))
+        if (!(value >= 0) || double.IsPositiveInfinity(value))
         {
             throw new ArgumentOutOfRangeException(parameterName, value, "The learning rate must be finite and non-negative.");
         }

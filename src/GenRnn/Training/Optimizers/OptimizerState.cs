@@ -8,4 +8,4 @@ namespace GenRnn.Training;
 /// The per-parameter buffers under PyTorch's names (<c>momentum_buffer</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>,
 /// <c>max_exp_avg_sq</c>, <c>square_avg</c>, <c>grad_avg</c>), each of shape [ParameterCount].
 /// </param>
-public sealed record OptimizerState(string Kind, long StepCount, float LearningRate, IReadOnlyList<NamedTensor> Buffers);
+public sealed record OptimizerState(string Kind, long StepCount, double LearningRate, IReadOnlyList<NamedTensor> Buffers);

@@ -24,7 +24,7 @@ public sealed class RMSprop : Optimizer
     /// <param name="momentum">Momentum factor μ, 0 for none.</param>
     /// <param name="centered">Normalise by an estimate of the gradient's variance instead of its second moment.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
-    public RMSprop(int parameterCount, float learningRate = 1e-2f, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
+    public RMSprop(int parameterCount, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
         : base(parameterCount, learningRate)
     {
         RequireFraction(alpha, nameof(alpha));
@@ -100,11 +100,11 @@ public sealed class RMSprop : Optimizer
         if (_momentumBuffer is not null)
         {
             TensorPrimitives.MultiplyAdd(_momentumBuffer, (float)Momentum, tmp, _momentumBuffer); // μ·b + g/denominator
-            TensorPrimitives.MultiplyAdd(_momentumBuffer, -LearningRate, parameters, parameters);
+            TensorPrimitives.MultiplyAdd(_momentumBuffer, -(float)LearningRate, parameters, parameters);
         }
         else
         {
-            TensorPrimitives.MultiplyAdd(tmp, -LearningRate, parameters, parameters);
+            TensorPrimitives.MultiplyAdd(tmp, -(float)LearningRate, parameters, parameters);
         }
     }
 }

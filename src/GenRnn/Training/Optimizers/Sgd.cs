@@ -21,7 +21,7 @@ public sealed class Sgd : Optimizer
     /// <param name="nesterov">Nesterov momentum; needs a momentum and zero dampening.</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">Nesterov momentum without momentum or with dampening.</exception>
-    public Sgd(int parameterCount, float learningRate = 1e-3f, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+    public Sgd(int parameterCount, double learningRate = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
         : base(parameterCount, learningRate)
     {
         RequireNonNegative(momentum, nameof(momentum));
@@ -98,6 +98,6 @@ public sealed class Sgd : Optimizer
             }
         }
 
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, parameters, parameters);
+        TensorPrimitives.MultiplyAdd(g, -(float)LearningRate, parameters, parameters);
     }
 }

@@ -17,7 +17,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
     private readonly List<UpdateResult> _lastUpdates = new();
     private readonly List<Sample> _batch = new();
     private readonly UpdateGuard _guard;
-    private readonly float _baseLearningRate;
+    private readonly double _baseLearningRate;
     private IReadOnlyList<Sample> _job = [];
     private int _jobStart, _jobCount;
     private float _jobScale;
@@ -169,7 +169,7 @@ public sealed class Trainer<TModel> : IDisposable where TModel : class, IRecurre
         int epoch = _position.Epoch;
         for (; epoch < Options.Epochs && !stoppedEarly; epoch++)
         {
-            Optimizer.LearningRate = (float)(_baseLearningRate * Options.Schedule.Factor(epoch, Options.Epochs));
+            Optimizer.LearningRate = _baseLearningRate * Options.Schedule.Factor(epoch, Options.Epochs);
             Shuffle(order, epoch);
             var watch = Stopwatch.StartNew();
             double lossSum = 0;

@@ -12,7 +12,7 @@ namespace GenRnn.Training;
 /// <param name="SequencesPerSecond">Training sequences processed per second in this epoch.</param>
 /// <param name="LearningRate">The current learning rate.</param>
 /// <param name="EndOfEpoch">Whether the report closes an epoch.</param>
-public readonly record struct TrainingProgress(int Epoch, long Update, double Loss, double ValidationLoss, double SequencesPerSecond, float LearningRate, bool EndOfEpoch)
+public readonly record struct TrainingProgress(int Epoch, long Update, double Loss, double ValidationLoss, double SequencesPerSecond, double LearningRate, bool EndOfEpoch)
 {
     /// <summary>
     /// Epochs finished when the report was made, counting those before a loaded checkpoint: <see cref="Epoch"/> + 1 for

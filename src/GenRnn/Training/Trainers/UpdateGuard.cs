@@ -52,8 +52,8 @@ internal sealed class UpdateGuard
         foreach (Part part in _parts)
         {
             // One factor from the global norm over every model, as clip_grad_norm_ over all their parameters.
-            if (_clip.Mode == ClipMode.Norm) GradientClipping.ScaleToNorm(part.Gradients, _clip.Max, total);
-            else if (_clip.Mode == ClipMode.Value) clipped += GradientClipping.ByValue(part.Gradients, _clip.Max);
+            if (_clip.Mode == ClipMode.Norm) GradientClipping.ScaleToNorm(part.Gradients, (float)_clip.Max, total); // thresholds applied as float, to the float gradients
+            else if (_clip.Mode == ClipMode.Value) clipped += GradientClipping.Clamp(part.Gradients, (float)_clip.Max);
         }
 
         foreach (Part part in _parts)
